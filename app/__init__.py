@@ -1,0 +1,38 @@
+"""Parley: a focused course-and-quiz engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from app.config import load_config
+from app.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build a configured Parley application; performs no I/O beyond reading configuration."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(app.instance_path, config))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from app import database, errors, security
+
+    database.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from app.auth import bp as auth_bp
+    from app.learn import bp as learn_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    return app

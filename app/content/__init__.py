@@ -1,0 +1,1 @@
+"""Reading, validating and rendering content files (course lessons and quizzes)."""

@@ -1,0 +1,343 @@
+"""Read and validate a course folder: course.yaml, one Markdown file per lesson, an About page."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from app.content.front_matter import split_front_matter
+from app.content.problems import ContentInvalid, ContentProblem, ProblemLog
+from app.content.rendering import Heading, render_markdown
+from app.content.yaml_lines import YamlSyntaxError, line_for, load_with_lines
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LESSON_KEYS = {"id", "title", "order", "minutes", "objectives", "source_sections", "quiz"}
+REQUIRED_LESSON_KEYS = ("id", "title", "order", "minutes", "objectives", "source_sections")
+PAGE_KEYS = {"id", "title", "kind"}
+COURSE_KEYS = {"id", "title", "summary", "source"}
+SOURCE_KEYS = {"title", "dated", "sections"}
+# Every lesson has these parts, in this order; the content sections go between the first two.
+REQUIRED_SECTIONS = ("Key terms", "Summary", "Discussion questions")
+H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+NUMBERED_ITEM = re.compile(r"^\d+[.)]\s+\S")
+
+
+@dataclass(frozen=True)
+class LessonFile:
+    """A validated lesson, rendered and ready to store."""
+
+    key: str
+    title: str
+    order: int
+    minutes: int
+    objectives: tuple[str, ...]
+    source_sections: tuple[str, ...]
+    quiz: str | None
+    body_html: str
+    headings: tuple[Heading, ...]
+    source_path: str
+
+    @property
+    def content_hash(self) -> str:
+        """A fingerprint of everything stored, so sync can tell changed from unchanged."""
+        return _fingerprint(asdict(self))
+
+
+@dataclass(frozen=True)
+class PageFile:
+    """A non-lesson page of the course, such as "About this module"."""
+
+    key: str
+    title: str
+    body_html: str
+    source_path: str
+
+
+@dataclass(frozen=True)
+class CourseFiles:
+    """A whole validated course folder."""
+
+    key: str
+    title: str
+    summary_html: str
+    source_title: str
+    source_dated: str
+    sections: tuple[str, ...]
+    lessons: tuple[LessonFile, ...]
+    about: PageFile | None
+
+    @property
+    def content_hash(self) -> str:
+        """A fingerprint of the course's own fields and its About page (lessons are hashed apart)."""
+        fields = asdict(self)
+        fields.pop("lessons")
+        return _fingerprint(fields)
+
+
+def _fingerprint(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def read_course(course_dir: Path, display_root: Path | None = None) -> CourseFiles:
+    """Parse and validate every file of a course folder; raise ContentInvalid listing all problems."""
+    problems: list[ContentProblem] = []
+    root = display_root or course_dir.parent
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+
+    course_path = course_dir / "course.yaml"
+    meta = _read_course_yaml(course_path, ProblemLog(shown(course_path), problems))
+    lessons: list[tuple[LessonFile, dict]] = []
+    pages: list[tuple[PageFile, dict]] = []
+    for path in sorted(course_dir.glob("*.md")):
+        log = ProblemLog(shown(path), problems)
+        parsed = _read_markdown_file(path, log)
+        if isinstance(parsed, tuple) and isinstance(parsed[0], LessonFile):
+            lessons.append(parsed)
+        elif parsed is not None:
+            pages.append(parsed)
+    if meta is not None:
+        _check_course(meta, lessons, pages, problems, shown(course_path))
+    if problems or meta is None:
+        raise ContentInvalid(problems)
+    course_meta, _ = meta
+    about = next((page for page, _ in pages if page.key == "about"), None)
+    return CourseFiles(
+        key=course_meta["id"],
+        title=course_meta["title"],
+        summary_html=render_markdown(course_meta["summary"]).html,
+        source_title=course_meta["source"]["title"],
+        source_dated=str(course_meta["source"]["dated"]),
+        sections=tuple(course_meta["source"]["sections"]),
+        lessons=tuple(sorted((lesson for lesson, _ in lessons), key=lambda item: item.order)),
+        about=about,
+    )
+
+
+def _read_course_yaml(path: Path, log: ProblemLog) -> tuple[dict, dict] | None:
+    if not path.is_file():
+        log.add(1, "missing course.yaml: create it with keys id, title, summary and source")
+        return None
+    try:
+        data, lines = load_with_lines(path.read_text(encoding="utf-8"))
+    except YamlSyntaxError as exc:
+        log.add(exc.line, f"{exc.message} (fix the YAML syntax)")
+        return None
+    except UnicodeDecodeError:
+        log.add(1, "the file is not UTF-8 text: save it as UTF-8")
+        return None
+    if not isinstance(data, dict):
+        log.add(1, "course.yaml must be a mapping with keys id, title, summary and source")
+        return None
+    ok = _check_keys(data, lines, (), COURSE_KEYS, COURSE_KEYS, log)
+    ok &= _check_slug(data, lines, log)
+    for key in ("title", "summary"):
+        ok &= _check_text(data, lines, key, log)
+    source = data.get("source")
+    if not isinstance(source, dict):
+        log.add(line_for(lines, ("source",)), "`source` must be a mapping with title, dated and sections")
+        return None
+    ok &= _check_keys(source, lines, ("source",), SOURCE_KEYS, SOURCE_KEYS, log)
+    sections = source.get("sections")
+    if not isinstance(sections, list) or not sections or not all(isinstance(s, str) and s for s in sections):
+        log.add(line_for(lines, ("source", "sections")), "`source.sections` must list the source's section headings")
+        return None
+    for index, section in enumerate(sections):
+        if sections.index(section) != index:
+            log.add(line_for(lines, ("source", "sections", index)), f"section {section!r} is listed twice: remove one")
+            ok = False
+    return (data, lines) if ok else None
+
+
+def _read_markdown_file(path: Path, log: ProblemLog):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        log.add(1, "the file is not UTF-8 text: save it as UTF-8")
+        return None
+    doc = split_front_matter(text, log)
+    if doc is None:
+        return None
+    meta, lines = doc.meta, doc.lines
+    kind = meta.get("kind", "lesson")
+    if kind == "page":
+        ok = _check_keys(meta, lines, (), PAGE_KEYS, ("id", "title", "kind"), log)
+        ok &= _check_slug(meta, lines, log) and _check_text(meta, lines, "title", log)
+        if not doc.body.strip():
+            log.add(doc.body_first_line, "the page has no content: write it below the front matter")
+            ok = False
+        if not ok:
+            return None
+        page = PageFile(meta["id"], meta["title"].strip(), render_markdown(doc.body).html, log.path)
+        return page, lines
+    if kind != "lesson":
+        log.add(line_for(lines, ("kind",)), f"unknown kind {kind!r}: use `kind: page` or leave it out for a lesson")
+        return None
+    return _read_lesson(meta, lines, doc.body, doc.body_first_line, log)
+
+
+def _read_lesson(meta: dict, lines: dict, body: str, body_line: int, log: ProblemLog):
+    ok = _check_keys(meta, lines, (), LESSON_KEYS, REQUIRED_LESSON_KEYS, log)
+    ok &= _check_slug(meta, lines, log)
+    ok &= _check_text(meta, lines, "title", log)
+    for key, low, high in (("order", 1, 10_000), ("minutes", 1, 600)):
+        value = meta.get(key)
+        if key in meta and (not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high):
+            log.add(line_for(lines, (key,)), f"`{key}` must be a whole number from {low} to {high}")
+            ok = False
+    for key in ("objectives", "source_sections"):
+        value = meta.get(key)
+        if key in meta and (not isinstance(value, list) or not value
+                            or not all(isinstance(item, str) and item.strip() for item in value)):
+            log.add(line_for(lines, (key,)), f"`{key}` must be a non-empty list of text items (`- ...`)")
+            ok = False
+    if "quiz" in meta and not (isinstance(meta["quiz"], str) and SLUG.match(meta["quiz"])):
+        log.add(line_for(lines, ("quiz",)), "`quiz` must be a quiz id such as `my-lesson-check`")
+        ok = False
+    ok &= _check_body(body, body_line, log)
+    if not ok:
+        return None
+    rendered = render_markdown(body)
+    lesson = LessonFile(
+        key=meta["id"],
+        title=meta["title"].strip(),
+        order=meta["order"],
+        minutes=meta["minutes"],
+        objectives=tuple(item.strip() for item in meta["objectives"]),
+        source_sections=tuple(meta["source_sections"]),
+        quiz=meta.get("quiz"),
+        body_html=rendered.html,
+        headings=rendered.headings,
+        source_path=log.path,
+    )
+    return lesson, lines
+
+
+def _check_body(body: str, first_line: int, log: ProblemLog) -> bool:
+    headings: list[tuple[int, str]] = []
+    in_fence = False
+    for offset, line in enumerate(body.splitlines()):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        match = None if in_fence else H2.match(line)
+        if match:
+            headings.append((first_line + offset, match.group(1)))
+    names = [name for _, name in headings]
+    ok = True
+    position = -1
+    for required in REQUIRED_SECTIONS:
+        if required not in names:
+            log.add(first_line, f"the lesson has no `## {required}` section: add one "
+                                f"(sections in order: {', '.join(REQUIRED_SECTIONS)})")
+            ok = False
+            continue
+        index = names.index(required)
+        if index < position:
+            log.add(headings[index][0], f"`## {required}` is out of order: "
+                                        f"the order is {', '.join(REQUIRED_SECTIONS)}")
+            ok = False
+        position = max(position, index)
+    seen: dict[str, int] = {}
+    for line_no, name in headings:
+        if name in seen:
+            log.add(line_no, f"heading `## {name}` repeats line {seen[name]}: give each section its own title")
+            ok = False
+        seen.setdefault(name, line_no)
+    if ok:
+        ok = _check_discussion(body, first_line, headings, log)
+    return ok
+
+
+def _check_discussion(body: str, first_line: int, headings: list[tuple[int, str]], log: ProblemLog) -> bool:
+    start = next(line for line, name in headings if name == "Discussion questions")
+    following = [line for line, _ in headings if line > start]
+    end = following[0] if following else first_line + len(body.splitlines())
+    body_lines = body.splitlines()
+    count = sum(1 for n in range(start + 1, end) if NUMBERED_ITEM.match(body_lines[n - first_line].strip()))
+    if not 2 <= count <= 3:
+        log.add(start, f"`## Discussion questions` has {count} numbered question(s): write 2 or 3 (`1. ...`)")
+        return False
+    return True
+
+
+def _check_keys(data: dict, lines: dict, path: tuple, allowed, required, log: ProblemLog) -> bool:
+    ok = True
+    for key in data:
+        if key not in allowed:
+            log.add(line_for(lines, (*path, key)),
+                    f"unknown key {key!r}: the keys allowed here are {', '.join(sorted(allowed))}")
+            ok = False
+    for key in required:
+        if key not in data:
+            where = ".".join(str(p) for p in path) or "the front matter"
+            log.add(line_for(lines, path), f"missing key `{key}` in {where}: add `{key}: ...`")
+            ok = False
+    return ok
+
+
+def _check_slug(data: dict, lines: dict, log: ProblemLog) -> bool:
+    value = data.get("id")
+    if "id" in data and not (isinstance(value, str) and SLUG.match(value)):
+        log.add(line_for(lines, ("id",)),
+                "`id` must be lowercase letters, digits and single hyphens (e.g. `us-interests`); "
+                "keep it stable once learners use it")
+        return False
+    return True
+
+
+def _check_text(data: dict, lines: dict, key: str, log: ProblemLog) -> bool:
+    value = data.get(key)
+    if key in data and not (isinstance(value, str) and value.strip()):
+        log.add(line_for(lines, (key,)), f"`{key}` must be non-empty text")
+        return False
+    return True
+
+
+def _check_course(meta, lessons, pages, problems: list[ContentProblem], course_path: str) -> None:
+    course, course_lines = meta
+    sections = course["source"]["sections"]
+    covered: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    orders: dict[int, str] = {}
+    for lesson, lines in lessons:
+        log = ProblemLog(lesson.source_path, problems)
+        if lesson.key in keys:
+            log.add(line_for(lines, ("id",)), f"id {lesson.key!r} is already used by {keys[lesson.key]}: "
+                                              "give each lesson its own id")
+        keys.setdefault(lesson.key, lesson.source_path)
+        if lesson.order in orders:
+            log.add(line_for(lines, ("order",)), f"order {lesson.order} is already used by "
+                                                 f"{orders[lesson.order]}: give each lesson its own place")
+        orders.setdefault(lesson.order, lesson.source_path)
+        for index, section in enumerate(lesson.source_sections):
+            line = line_for(lines, ("source_sections", index))
+            if section not in sections:
+                log.add(line, f"source section {section!r} is not in course.yaml's source.sections: "
+                              "copy the heading exactly as listed there")
+            elif section in covered:
+                log.add(line, f"source section {section!r} is already covered by {covered[section]}: "
+                              "cover each section in one lesson")
+            else:
+                covered[section] = lesson.source_path
+    for page, lines in pages:
+        if page.key in keys:
+            ProblemLog(page.source_path, problems).add(
+                line_for(lines, ("id",)), f"id {page.key!r} is already used by {keys[page.key]}")
+        keys.setdefault(page.key, page.source_path)
+    if lessons and not any(problem.path != course_path for problem in problems):
+        course_log = ProblemLog(course_path, problems)
+        for index, section in enumerate(sections):
+            if section not in covered:
+                course_log.add(line_for(course_lines, ("source", "sections", index)),
+                               f"source section {section!r} is covered by no lesson: "
+                               "add it to a lesson's source_sections")
+    if not lessons:
+        ProblemLog(course_path, problems).add(1, "the course has no lessons: add Markdown files beside course.yaml")

@@ -1,0 +1,58 @@
+"""YAML loading that remembers the line of every key, so errors can name file:line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+class YamlSyntaxError(ValueError):
+    """A YAML document that does not parse; `line` is 1-based in the containing file."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def load_with_lines(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
+    """Parse one YAML document safely; return the data and a map from key path to 1-based line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line if mark else 0) + first_line
+        problem = exc.problem or str(exc)
+        raise YamlSyntaxError(f"invalid YAML: {problem}", line) from exc
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(f"invalid YAML: {exc}", first_line) from exc
+    lines: dict[Path_, int] = {}
+    if node is not None:
+        _walk(node, (), lines, first_line)
+    return data, lines
+
+
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int) -> None:
+    lines[path] = node.start_mark.line + offset
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[(*path, key)] = key_node.start_mark.line + offset
+            _walk(value_node, (*path, key), lines, offset)
+            # The key's own line is the better place to point at than its value's.
+            lines[(*path, key)] = key_node.start_mark.line + offset
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), lines, offset)
+
+
+def line_for(lines: dict[Path_, int], path: Path_) -> int:
+    """The line of the longest known prefix of `path` (so a missing key points at its parent)."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1

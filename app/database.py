@@ -1,0 +1,73 @@
+"""Engine set-up: SQLite tuned for several web workers; PostgreSQL left as it is."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from pathlib import Path
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+# Whether the transaction about to begin may write. SQLite upgrades a deferred read transaction
+# to a write lock lazily, and in WAL mode that upgrade fails at once with "database is locked" if
+# another worker committed meanwhile; beginning IMMEDIATE takes the write lock up front, where
+# busy_timeout makes it wait instead. Reads stay deferred so they never queue behind writers.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes(view):
+    """Mark a GET view that writes (e.g. logs a visit), so its transaction begins IMMEDIATE."""
+    view.writes = True
+    return view
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """Install WAL, foreign keys, busy timeout and IMMEDIATE write transactions on a SQLite engine."""
+    database = engine.url.database
+
+    @event.listens_for(engine, "do_connect")
+    def _make_folder(_dialect, _record, _cargs, _cparams):
+        # Created on first connection, not in the factory, so building an app touches no disk.
+        if database not in (None, "", ":memory:") and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not pysqlite, emit BEGIN so we can choose its kind.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def _mark_request_intent() -> None:
+    view = request.endpoint and _view_function(request.endpoint)
+    write_intent.set(request.method not in SAFE_METHODS or bool(getattr(view, "writes", False)))
+
+
+def _view_function(endpoint: str):
+    from flask import current_app
+
+    return current_app.view_functions.get(endpoint)
+
+
+def init_app(app: Flask) -> None:
+    """Attach engine tuning and per-request transaction intent to the app."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        app.before_request(_mark_request_intent)

@@ -1,0 +1,8 @@
+"""Parley's SQLAlchemy models; importing this package registers every table."""
+
+from app.models.base import Base, utcnow
+from app.models.course import Course, Lesson
+from app.models.progress import LessonProgress, LessonVisit
+from app.models.user import ROLES, User
+
+__all__ = ["ROLES", "Base", "Course", "Lesson", "LessonProgress", "LessonVisit", "User", "utcnow"]

@@ -1,0 +1,54 @@
+"""People who use Parley and the role that decides what they may do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.models.base import Base, utcnow
+
+ROLES = ("student", "instructor", "admin")
+
+# A real hash checked when no account matches, so a failed login costs the same either way.
+_DUMMY_HASH = generate_password_hash("parley-timing-equaliser")
+
+
+class User(UserMixin, Base):
+    """A person with an email login and one role."""
+
+    __tablename__ = "user"
+    __table_args__ = (CheckConstraint("role IN ('student', 'instructor', 'admin')", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="student")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated accounts cannot sign in."""
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of the password, never the password itself."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Whether the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @staticmethod
+    def check_password_for_nobody(password: str) -> bool:
+        """Spend the same hashing time as a real check and always fail."""
+        check_password_hash(_DUMMY_HASH, password)
+        return False
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

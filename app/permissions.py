@@ -1,0 +1,43 @@
+"""Who may see and do what: plain functions, and one helper that loads, checks and answers 404/403."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import abort
+
+from app.extensions import db
+from app.models import Lesson, LessonVisit, User
+
+T = TypeVar("T")
+
+STAFF_ROLES = frozenset({"instructor", "admin"})
+
+
+def is_staff(user: User) -> bool:
+    """Instructors and administrators see content and reports beyond their own."""
+    return user.is_authenticated and user.role in STAFF_ROLES
+
+
+def can_view_lesson(user: User, lesson: Lesson) -> bool:
+    """Any signed-in user may read a live lesson; retired ones only staff."""
+    return user.is_authenticated and (lesson.retired_at is None or is_staff(user))
+
+
+def can_log_visit(user: User, visit: LessonVisit) -> bool:
+    """Only the learner who made a visit may extend it."""
+    return user.is_authenticated and visit.user_id == user.id
+
+
+def load_or_404(model: type[T], ident: int) -> T:
+    """Load a row by primary key or answer 404."""
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def require(allowed: bool) -> None:
+    """Answer 403 unless the check passed."""
+    if not allowed:
+        abort(403)

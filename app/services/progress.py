@@ -1,0 +1,139 @@
+"""Lesson progress: visits, time spent, completion, and the course overview built from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from app.engine.mastery import course_progress, lesson_state
+from app.models import Course, Lesson, LessonProgress, LessonVisit, utcnow
+
+# A heartbeat credits at most this much time, so a tab left open overnight is not "studying".
+MAX_CREDIT_SECONDS = 90
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    """A lesson as the course page lists it, with this learner's state."""
+
+    lesson: Lesson
+    state: str
+    progress: LessonProgress | None
+
+
+@dataclass(frozen=True)
+class CourseOverview:
+    """Everything the course page shows one learner."""
+
+    course: Course
+    rows: tuple[LessonRow, ...]
+    completed: int
+    fraction: float
+    resume: LessonRow | None
+
+
+def live_lessons(course_id: int):
+    """A select of a course's current lessons in order."""
+    return (select(Lesson)
+            .where(Lesson.course_id == course_id, Lesson.retired_at.is_(None))
+            .order_by(Lesson.position))
+
+
+def course_overview(session: Session, course: Course, user_id: int) -> CourseOverview:
+    """The course's lessons with this learner's progress, in one query."""
+    query = (live_lessons(course.id)
+             .add_columns(LessonProgress)
+             .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
+                                             LessonProgress.user_id == user_id)))
+    rows = tuple(
+        LessonRow(lesson, lesson_state(progress is not None, progress is not None and progress.completed_at is not None),
+                  progress)
+        for lesson, progress in session.execute(query)
+    )
+    completed = sum(row.state == "completed" for row in rows)
+    return CourseOverview(
+        course=course,
+        rows=rows,
+        completed=completed,
+        fraction=course_progress([row.state == "completed" for row in rows]),
+        resume=_resume_point(rows),
+    )
+
+
+def _resume_point(rows: tuple[LessonRow, ...]) -> LessonRow | None:
+    """The unfinished lesson opened most recently, else the first not yet completed."""
+    unfinished = [row for row in rows if row.state != "completed"]
+    opened = [row for row in unfinished if row.progress is not None]
+    if opened:
+        return max(opened, key=lambda row: row.progress.last_opened_at)
+    return unfinished[0] if unfinished else None
+
+
+def record_visit(session: Session, user_id: int, lesson_id: int,
+                 now: datetime | None = None) -> tuple[LessonVisit, LessonProgress]:
+    """Log an opening of a lesson and update the learner's summary for it."""
+    now = now or utcnow()
+    _ensure_progress(session, user_id, lesson_id, now)
+    progress = _progress_for_update(session, user_id, lesson_id)
+    progress.visits += 1
+    progress.last_opened_at = now
+    visit = LessonVisit(user_id=user_id, lesson_id=lesson_id, started_at=now, last_seen_at=now)
+    session.add(visit)
+    session.flush()
+    return visit, progress
+
+
+def credit_time(session: Session, visit: LessonVisit, now: datetime | None = None) -> int:
+    """Add the time since the visit's last heartbeat (capped) to the visit and the lesson summary."""
+    now = now or utcnow()
+    seconds = int(max(0.0, min((now - visit.last_seen_at).total_seconds(), MAX_CREDIT_SECONDS)))
+    visit.last_seen_at = now
+    visit.seconds += seconds
+    progress = _progress_for_update(session, visit.user_id, visit.lesson_id)
+    progress.seconds_spent += seconds
+    session.flush()
+    return seconds
+
+
+def mark_complete(session: Session, user_id: int, lesson_id: int, now: datetime | None = None) -> bool:
+    """Mark a lesson completed for a learner; returns False if it already was."""
+    now = now or utcnow()
+    _ensure_progress(session, user_id, lesson_id, now)
+    progress = _progress_for_update(session, user_id, lesson_id)
+    if progress.completed_at is not None:
+        return False
+    progress.completed_at = now
+    session.flush()
+    return True
+
+
+def progress_for(session: Session, user_id: int, lesson_id: int) -> LessonProgress | None:
+    """A learner's summary for one lesson, if they ever opened it."""
+    return session.scalars(
+        select(LessonProgress).where(LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id)
+    ).one_or_none()
+
+
+def _ensure_progress(session: Session, user_id: int, lesson_id: int, now: datetime) -> None:
+    # Two tabs may open a lesson at once: let the unique constraint pick one insert, not a race.
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(LessonProgress)
+        .values(user_id=user_id, lesson_id=lesson_id, first_opened_at=now, last_opened_at=now,
+                visits=0, seconds_spent=0)
+        .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
+    )
+
+
+def _progress_for_update(session: Session, user_id: int, lesson_id: int) -> LessonProgress:
+    return session.scalars(
+        select(LessonProgress)
+        .where(LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()

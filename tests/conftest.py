@@ -1,0 +1,186 @@
+"""Shared fixtures: the app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL), clients, factories."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from app import create_app
+from app.content.course_files import read_course
+from app.extensions import db
+from app.services.accounts import create_user
+from app.services.content_sync import sync_course
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PASSWORD = "correct horse battery"
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def database_url(tmp_path_factory) -> str:
+    """The database the suite runs on: TEST_DATABASE_URL, else a file-backed SQLite database."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def reset_schema(url: str) -> None:
+    """Drop everything in the test database so migrations start from empty."""
+    from sqlalchemy import create_engine, inspect
+
+    from app.config import normalize_database_url
+
+    engine = create_engine(normalize_database_url(url))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        else:
+            for table in inspect(connection).get_table_names():
+                connection.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory) -> str:
+    """The URL of a database whose schema the migrations made, once per test session."""
+    url = database_url(tmp_path_factory)
+    reset_schema(url)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture()
+def app(db_url, tmp_path):
+    """A fresh app with empty tables and its own copy of the fixture course."""
+    course_dir = tmp_path / "course"
+    shutil.copytree(FIXTURES / "course", course_dir)
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "COURSE_DIR": str(course_dir),
+        "QUIZZES_DIR": str(tmp_path / "quizzes"),
+        "SERVER_NAME": "parley.test",
+    })
+    with app.app_context():
+        _empty_tables()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture()
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    """A CLI runner for the app's `flask` commands."""
+    return app.test_cli_runner()
+
+
+_emails = itertools.count(1)
+
+
+@pytest.fixture()
+def make_user(app):
+    """Factory: create and commit a user with a known password."""
+
+    def make(role: str = "student", email: str | None = None, name: str = "Test Person", password: str = PASSWORD):
+        user = create_user(db.session, email=email or f"user{next(_emails)}@example.org", name=name,
+                           password=password, role=role)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture()
+def course(app):
+    """The fixture course, synced into the database."""
+    files = read_course(Path(app.config["COURSE_DIR"]))
+    sync_course(db.session, files)
+    db.session.commit()
+    from app.models import Course
+
+    return db.session.scalars(db.select(Course)).one()
+
+
+def csrf_token(client, path: str = "/auth/login") -> str:
+    """The session's CSRF token, read from a page as a browser would."""
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_META.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class AuthActions:
+    """Sign in and out through the real forms."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD, **extra):
+        """Post the sign-in form."""
+        token = csrf_token(self._client)
+        return self._client.post("/auth/login", data={"email": email, "password": password,
+                                                      "csrf_token": token, **extra})
+
+    def logout(self):
+        """Post the sign-out form."""
+        token = csrf_token(self._client, "/")
+        return self._client.post("/auth/logout", data={"csrf_token": token})
+
+
+@pytest.fixture()
+def auth(client):
+    """Sign-in helper bound to the test client."""
+    return AuthActions(client)
+
+
+@pytest.fixture()
+def student(make_user, auth):
+    """A signed-in student."""
+    user = make_user("student", email="learner@example.org")
+    response = auth.login("learner@example.org")
+    assert response.status_code == 302
+    return user
+
+
+@pytest.fixture()
+def count_queries(app):
+    """Context manager counting the SQL statements run inside it."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
