@@ -80,7 +80,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None) -> dict[st
     instance_file = Path(instance_path) / "config.py"
     if instance_file.is_file():
         namespace: dict[str, Any] = {}
-        exec(compile(instance_file.read_text(), str(instance_file), "exec"), namespace)  # noqa: S102
+        exec(compile(instance_file.read_text(), str(instance_file), "exec"), namespace)
         config.update({k: v for k, v in namespace.items() if k.isupper()})
     config.update(env_config())
     config.update(overrides or {})

@@ -27,6 +27,9 @@ def load_with_lines(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, in
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line if mark else 0) + first_line
         problem = exc.problem or str(exc)
+        if exc.context and exc.context_mark and exc.problem_mark:
+            # The parser notices late; say where the unfinished construct began too.
+            problem = f"{exc.context} (line {exc.context_mark.line + first_line}): {problem}"
         raise YamlSyntaxError(f"invalid YAML: {problem}", line) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"invalid YAML: {exc}", first_line) from exc

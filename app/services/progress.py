@@ -51,9 +51,7 @@ def course_overview(session: Session, course: Course, user_id: int) -> CourseOve
              .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
                                              LessonProgress.user_id == user_id)))
     rows = tuple(
-        LessonRow(lesson, lesson_state(progress is not None, progress is not None and progress.completed_at is not None),
-                  progress)
-        for lesson, progress in session.execute(query)
+        LessonRow(lesson, _state(progress), progress) for lesson, progress in session.execute(query)
     )
     completed = sum(row.state == "completed" for row in rows)
     return CourseOverview(
@@ -63,6 +61,10 @@ def course_overview(session: Session, course: Course, user_id: int) -> CourseOve
         fraction=course_progress([row.state == "completed" for row in rows]),
         resume=_resume_point(rows),
     )
+
+
+def _state(progress: LessonProgress | None) -> str:
+    return lesson_state(opened=progress is not None, completed=progress is not None and progress.completed_at is not None)
 
 
 def _resume_point(rows: tuple[LessonRow, ...]) -> LessonRow | None:
