@@ -7,7 +7,9 @@ from flask_wtf import CSRFProtect
 
 from app.models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+# Handlers commit once, then render: keep loaded rows usable after the commit instead of
+# reloading every one of them.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 import re
@@ -10,11 +11,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
 from app import create_app
 from app.content.course_files import read_course
+from app.database import write_intent
 from app.extensions import db
 from app.services.accounts import create_user
 from app.services.content_sync import sync_course
@@ -61,6 +65,36 @@ def db_url(tmp_path_factory) -> str:
     return url
 
 
+def _isolated(call, *args, **kwargs):
+    """Run a request or command as a separate process would: its own app context and DB session.
+
+    The test's own session is committed first, so the request sees the test's set-up and the
+    test's next read starts a fresh transaction that sees what the request wrote.
+    """
+    if not has_app_context():  # a worker thread of a concurrency test
+        return contextvars.Context().run(call, *args, **kwargs)
+    db.session.commit()
+    result = contextvars.Context().run(call, *args, **kwargs)
+    db.session.expire_all()
+    return result
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests do not share the test's app context, `g` or DB session."""
+
+    def open(self, *args, **kwargs):
+        """Perform the request in a fresh context."""
+        return _isolated(super().open, *args, **kwargs)
+
+
+class IsolatedCliRunner(FlaskCliRunner):
+    """A CLI runner whose commands do not share the test's app context or DB session."""
+
+    def invoke(self, *args, **kwargs):
+        """Run the command in a fresh context."""
+        return _isolated(super().invoke, *args, **kwargs)
+
+
 @pytest.fixture()
 def app(db_url, tmp_path):
     """A fresh app with empty tables and its own copy of the fixture course."""
@@ -73,7 +107,11 @@ def app(db_url, tmp_path):
         "QUIZZES_DIR": str(tmp_path / "quizzes"),
         "SERVER_NAME": "parley.test",
     })
+    app.test_client_class = IsolatedClient
+    app.test_cli_runner_class = IsolatedCliRunner
     with app.app_context():
+        # The test's own queries are plain reads; only its explicit commits write.
+        write_intent.set(False)
         _empty_tables()
         yield app
         db.session.remove()
@@ -147,7 +185,7 @@ class AuthActions:
 
     def logout(self):
         """Post the sign-out form."""
-        token = csrf_token(self._client, "/")
+        token = csrf_token(self._client, "/auth/login")
         return self._client.post("/auth/logout", data={"csrf_token": token})
 
 

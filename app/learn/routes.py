@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from app.database import writes
 from app.extensions import db
@@ -112,7 +113,8 @@ def _course_or_404(course_key: str) -> Course:
 
 def _lesson_or_404(course_key: str, lesson_key: str) -> Lesson:
     lesson = db.session.scalars(
-        select(Lesson).join(Lesson.course).where(Course.key == course_key, Lesson.key == lesson_key)
+        select(Lesson).join(Lesson.course).options(contains_eager(Lesson.course))
+        .where(Course.key == course_key, Lesson.key == lesson_key)
     ).one_or_none()
     if lesson is None:
         abort(404)

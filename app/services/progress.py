@@ -58,7 +58,7 @@ def course_overview(session: Session, course: Course, user_id: int) -> CourseOve
         course=course,
         rows=rows,
         completed=completed,
-        fraction=course_progress([row.state == "completed" for row in rows]),
+        fraction=course_progress({row.lesson.key: row.state == "completed" for row in rows}),
         resume=_resume_point(rows),
     )
 

@@ -1,0 +1,184 @@
+"""The student's path: course page, lesson pages, completion, resume, time spent, query counts."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Course, Lesson, LessonProgress, LessonVisit
+from app.services.progress import MAX_CREDIT_SECONDS
+from tests.conftest import PASSWORD, csrf_token
+
+COURSE = "/courses/test-course"
+
+
+def lesson_url(key: str) -> str:
+    return f"{COURSE}/lessons/{key}"
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def complete(client, key: str):
+    token = csrf_token(client, lesson_url(key))
+    return client.post(f"{lesson_url(key)}/complete", data={"csrf_token": token})
+
+
+def test_course_page_lists_lessons_not_started(client, course, student):
+    html = page(client, COURSE)
+    assert "0 of 3 lessons completed (0%)" in html
+    assert html.count("Not started") == 3
+    assert 'Start: Alpha lesson' in html
+    assert '<progress id="course-progress" max="100" value="0">' in html
+
+
+def test_signed_in_home_goes_to_the_only_course(client, course, student):
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith(COURSE)
+
+
+def test_opening_a_lesson_logs_a_visit_and_shows_content(client, course, student):
+    html = page(client, lesson_url("beta"))
+    assert "<h1>Beta lesson</h1>" in html
+    assert "Explain the beta idea" in html  # objectives
+    assert "Some content about beta with <em>emphasis</em>" in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    assert "Lesson 2 of 3" in html
+    progress = db.session.scalars(select(LessonProgress)).one()
+    assert progress.visits == 1 and progress.completed_at is None
+    page(client, lesson_url("beta"))
+    db.session.expire_all()
+    assert db.session.scalars(select(LessonProgress)).one().visits == 2
+    assert db.session.scalar(select(func.count()).select_from(LessonVisit)) == 2
+    course_html = page(client, COURSE)
+    assert "In progress" in course_html
+    assert "Continue where you left off: Beta lesson" in course_html
+
+
+def test_first_and_last_lessons_have_one_neighbour(client, course, student):
+    first = page(client, lesson_url("alpha"))
+    assert 'rel="prev"' not in first and 'rel="next"' in first
+    last = page(client, lesson_url("gamma"))
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+
+
+def test_mark_complete_updates_course_and_resumes_next(client, course, student):
+    page(client, lesson_url("alpha"))
+    response = complete(client, "alpha")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{COURSE}/continue")
+    follow = client.get(response.headers["Location"])
+    assert follow.headers["Location"].endswith(lesson_url("beta"))
+    html = page(client, COURSE)
+    assert "1 of 3 lessons completed (33%)" in html
+    assert "Completed" in html
+    # Completing twice keeps the first completion time.
+    first_time = db.session.scalars(select(LessonProgress.completed_at)).one()
+    complete(client, "alpha")
+    db.session.expire_all()
+    assert db.session.scalars(select(LessonProgress.completed_at)).one() == first_time
+
+
+def test_completing_everything(client, course, student):
+    for key in ("alpha", "beta", "gamma"):
+        complete(client, key)
+    html = page(client, COURSE)
+    assert "3 of 3 lessons completed (100%)" in html
+    assert "You have completed every lesson." in html
+
+
+def test_complete_requires_csrf(client, course, student):
+    response = client.post(f"{lesson_url('alpha')}/complete", data={})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(LessonProgress)) == 0
+
+
+def test_progress_survives_logout_and_login(client, course, student, auth):
+    complete(client, "alpha")
+    page(client, lesson_url("beta"))
+    auth.logout()
+    assert client.get(COURSE).status_code == 302
+    auth.login("learner@example.org", PASSWORD)
+    html = page(client, COURSE)
+    assert "1 of 3 lessons completed" in html
+    assert "Continue where you left off: Beta lesson" in html
+
+
+def test_progress_is_per_learner(client, course, student, auth, make_user):
+    complete(client, "alpha")
+    auth.logout()
+    make_user(email="other@example.org")
+    auth.login("other@example.org")
+    assert "0 of 3 lessons completed" in page(client, COURSE)
+
+
+def test_heartbeat_credits_time_capped(client, course, student):
+    page(client, lesson_url("alpha"))
+    visit = db.session.scalars(select(LessonVisit)).one()
+    # Pretend the page has been open for an hour: only the cap is credited.
+    visit.last_seen_at = visit.last_seen_at - timedelta(hours=1)
+    db.session.commit()
+    token = csrf_token(client, COURSE)
+    response = client.post(f"/visits/{visit.id}/heartbeat", headers={"X-CSRFToken": token})
+    assert response.status_code == 204
+    db.session.expire_all()
+    progress = db.session.scalars(select(LessonProgress)).one()
+    assert progress.seconds_spent == MAX_CREDIT_SECONDS
+    assert db.session.get(LessonVisit, visit.id).seconds == MAX_CREDIT_SECONDS
+
+
+def test_heartbeat_on_someone_elses_visit_is_forbidden(client, course, student, auth, make_user):
+    page(client, lesson_url("alpha"))
+    visit_id = db.session.scalars(select(LessonVisit.id)).one()
+    auth.logout()
+    make_user(email="intruder@example.org")
+    auth.login("intruder@example.org")
+    token = csrf_token(client, COURSE)
+    assert client.post(f"/visits/{visit_id}/heartbeat", headers={"X-CSRFToken": token}).status_code == 403
+    assert client.post(f"/visits/{visit_id + 999}/heartbeat", headers={"X-CSRFToken": token}).status_code == 404
+
+
+def test_unknown_course_and_lesson_are_404(client, course, student):
+    assert client.get("/courses/nope").status_code == 404
+    assert client.get(lesson_url("nope")).status_code == 404
+    assert client.get("/courses/nope/lessons/alpha").status_code == 404
+
+
+def test_retired_lesson_hidden_from_students(client, course, student):
+    gamma = db.session.scalars(select(Lesson).where(Lesson.key == "gamma")).one()
+    from app.models import utcnow
+
+    gamma.retired_at = utcnow()
+    db.session.commit()
+    assert client.get(lesson_url("gamma")).status_code == 403
+    assert "Gamma lesson" not in page(client, COURSE)
+
+
+def test_about_page(client, course):
+    html = page(client, f"{COURSE}/about")
+    assert "About this module" in html and "test programme" in html
+
+
+def add_lessons(course: Course, count: int) -> None:
+    for n in range(count):
+        db.session.add(Lesson(course_id=course.id, key=f"extra-{n}", title=f"Extra {n}", position=100 + n,
+                              minutes=5, body_html="<p>x</p>", source_path="x.md", content_hash="x"))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("url", [COURSE, lesson_url("beta")])
+def test_pages_run_a_fixed_number_of_queries(client, course, student, make_user, count_queries, url):
+    client.get(url)  # warm-up: first visit inserts the progress row
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    add_lessons(course, 25)
+    for n in range(10):
+        make_user(email=f"crowd{n}@example.org")
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few), many
+    assert len(few) <= 9, few
