@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, session
+from flask_login import current_user
 
 from app.extensions import db, login_manager
 from app.models import User
@@ -45,6 +46,19 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _resolve_user_first() -> None:
+    """Load the user before the page writes to the session, and bind remember-me sessions to this client.
+
+    With strong session protection, Flask-Login treats a session holding data but no client
+    identifier ("_id") as stolen: it signs the user out and deletes the remember-me cookie. Pages
+    store the CSRF token in the session before the nav reads current_user, and a session restored
+    from the remember-me cookie never gets an "_id", so "Keep me signed in" lasted one request.
+    """
+    if current_user.is_authenticated and "_id" not in session:
+        session["_id"] = login_manager._session_identifier_generator()
+
+
 def init_app(app: Flask) -> None:
-    """Install response headers that every page gets."""
+    """Install response headers that every page gets, and load the user at the start of each request."""
+    app.before_request(_resolve_user_first)
     app.after_request(_security_headers)
