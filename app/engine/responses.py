@@ -1,0 +1,26 @@
+"""Reading posted form fields, which may be missing, repeated or garbage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def field_values(raw: Any, key: str) -> list[str]:
+    """Return every string posted under key (empty when absent or not text)."""
+    if not isinstance(raw, Mapping):
+        return []
+    # Werkzeug's MultiDict (request.form) answers .get() with the first value only; getlist() has them all.
+    getlist = getattr(raw, "getlist", None)
+    value = getlist(key) if callable(getlist) else raw.get(key)
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def field_value(raw: Any, key: str) -> str | None:
+    """Return the first string posted under key, or None."""
+    values = field_values(raw, key)
+    return values[0] if values else None

@@ -1,0 +1,127 @@
+"""Numerical questions: lenient parsing and tolerant comparison."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.engine import Numerical, QuestionError, grade_response, parse_number
+
+
+def make(*answers):
+    """Build a numerical question from answer mappings."""
+    return Numerical.from_dict({"type": "numerical", "answers": list(answers)})
+
+
+def score(q, text):
+    """Grade one typed response."""
+    return grade_response(q, {"answer": text}).fraction
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("3.5", 3.5),
+        ("3,5", 3.5),
+        (" 3 . 5 ", 3.5),
+        ("-2", -2.0),
+        ("+2", 2.0),
+        ("\u22122", -2.0),
+        (".5", 0.5),
+        ("5.", 5.0),
+        ("1e3", 1000.0),
+        ("1.5E-2", 0.015),
+        ("6,02e23", 6.02e23),
+        ("1 000", 1000.0),
+    ],
+)
+def test_parse_number_accepts(text, value):
+    """Decimal point, a single decimal comma, signs, spaces and exponents parse."""
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "abc", "1,234.5", "1,234,5", "1.2.3", "nan", "inf", "1e999", "1_000", "0x10", "--1", "1e", "e3", None, 3, "½"],
+)
+def test_parse_number_rejects(text):
+    """Ambiguous separators, non-finite and non-numbers give None."""
+    assert parse_number(text) is None
+
+
+def test_tolerance_boundaries_are_inclusive_despite_float_error():
+    """Boundaries computed in floating point still include the typed bound."""
+    assert 0.7 + 0.1 < 0.8 and 0.8 - 0.1 > 0.7  # the float traps this guards against
+    assert score(make({"value": 0.7, "tolerance": 0.1}), "0.8") == 1.0
+    q = make({"value": 0.8, "tolerance": 0.1})
+    assert score(q, "0.7") == 1.0
+    assert score(q, "0.9") == 1.0
+    assert score(q, "0.9000001") == 0.0
+    assert score(q, "0.6999999") == 0.0
+    assert score(make({"value": 0.3, "tolerance": 0}), str(0.1 + 0.2)) == 1.0
+    assert score(make({"value": 0.1, "tolerance": 0.2}), "0.3") == 1.0
+
+
+def test_exact_zero_has_no_slack():
+    """Relative slack at zero is zero, so only zero matches."""
+    q = make({"value": 0})
+    assert score(q, "0") == 1.0
+    assert score(q, "-0") == 1.0
+    assert score(q, "1e-300") == 0.0
+
+
+def test_ranges_and_best_weight():
+    """min/max ranges are inclusive; the best weight among matches wins."""
+    q = make(
+        {"min": 9, "max": 11, "weight": 0.5, "feedback": "Roughly."},
+        {"value": 9.81, "tolerance": 0.01, "feedback": "Exactly."},
+    )
+    assert grade_response(q, {"answer": "9,81"}).feedback == ("Exactly.",)
+    assert score(q, "9.8") == 1.0
+    assert grade_response(q, {"answer": "11"}).fraction == 0.5
+    assert score(q, "8.999") == 0.0
+
+
+def test_non_numbers_and_garbage_score_zero():
+    """Text, lists of junk and wrong types are unanswered."""
+    q = make({"value": 1})
+    for raw in ({}, {"answer": "one"}, {"answer": [None]}, {"answer": 1}, None):
+        assert grade_response(q, raw).fraction == 0.0
+    assert q.grade("1").fraction == 0.0  # type: ignore[arg-type]
+    assert q.grade(10**400).fraction == 0.0
+    assert q.grade(True).fraction == 0.0  # type: ignore[arg-type]
+
+
+def test_correct_response_and_public():
+    """The model answer is the value, or the middle of a range; public() shows nothing."""
+    assert make({"value": 2.5, "tolerance": 1}).correct_response() == 2.5
+    assert make({"min": 1, "max": 2}).correct_response() == 1.5
+    assert make({"value": 1}).public() == {"kind": "numerical"}
+
+
+def test_string_numbers_from_yaml_are_accepted():
+    """YAML reads 1e3 as a string, so author numbers may be text."""
+    assert make({"value": "1e3", "tolerance": "0,5"}).answers[0].high == 1000.5
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ([], "answers"),
+        ([{"tolerance": 1}], "answers[0].min"),
+        ([{"min": 1}], "answers[0].max"),
+        ([{"value": 1, "min": 0}], "answers[0].min"),
+        ([{"min": 0, "max": 1, "tolerance": 1}], "answers[0].tolerance"),
+        ([{"min": 2, "max": 1}], "answers[0].max"),
+        ([{"value": 1, "tolerance": -1}], "answers[0].tolerance"),
+        ([{"value": "ten"}], "answers[0].value"),
+        ([{"value": True}], "answers[0].value"),
+        ([{"value": 1, "weight": 0.5}], "answers"),
+        ([{"value": 1, "unit": "m"}], "answers[0].unit"),
+        ([{"value": 1e308, "tolerance": 1e308}], "answers[0].tolerance"),
+    ],
+)
+def test_validation(answers, field):
+    """Each malformed answer names its field."""
+    with pytest.raises(QuestionError) as caught:
+        Numerical.from_dict({"answers": answers})
+    assert caught.value.field == field
