@@ -8,12 +8,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app.content.course_files import read_course
+from app.content.bundle import read_content
 from app.content.problems import ContentInvalid
 from app.extensions import db
 from app.models import ROLES
 from app.services.accounts import EmailTaken, create_user, find_by_email, generate_password
-from app.services.content_sync import sync_course
+from app.services.content_sync import sync_content
 
 content_cli = AppGroup("content", help="Validate and load course/ and quizzes/.")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -25,10 +25,11 @@ DEMO_ACCOUNTS = (
 )
 
 
-def _read_course_or_exit():
+def _read_content_or_exit():
     course_dir = Path(current_app.config["COURSE_DIR"])
+    quizzes_dir = Path(current_app.config["QUIZZES_DIR"])
     try:
-        return read_course(course_dir, display_root=course_dir.parent)
+        return read_content(course_dir, quizzes_dir, display_root=course_dir.parent)
     except ContentInvalid as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -39,17 +40,20 @@ def _read_course_or_exit():
 @content_cli.command("check")
 def content_check() -> None:
     """Validate the content files without writing anything."""
-    files = _read_course_or_exit()
-    click.echo(f"OK: course {files.key!r} with {len(files.lessons)} lessons"
-               f"{' and an About page' if files.about else ''}.")
+    bundle = _read_content_or_exit()
+    course = bundle.course
+    questions = sum(len(quiz.questions) for quiz in bundle.quizzes)
+    click.echo(f"OK: course {course.key!r} with {len(course.lessons)} lessons"
+               f"{', an About page' if course.about else ''} and {len(bundle.quizzes)} quizzes "
+               f"({questions} questions).")
 
 
 @content_cli.command("sync")
 def content_sync() -> None:
     """Load the content files into the database in one transaction (idempotent)."""
-    files = _read_course_or_exit()
+    bundle = _read_content_or_exit()
     try:
-        report = sync_course(db.session, files)
+        report = sync_content(db.session, bundle)
         db.session.commit()
     except Exception:
         db.session.rollback()

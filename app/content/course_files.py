@@ -15,7 +15,7 @@ from app.content.rendering import Heading, render_markdown
 from app.content.yaml_lines import YamlSyntaxError, line_for, load_with_lines
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LESSON_KEYS = {"id", "title", "order", "minutes", "objectives", "source_sections", "quiz"}
+LESSON_KEYS = {"id", "title", "order", "minutes", "objectives", "source_sections"}
 REQUIRED_LESSON_KEYS = ("id", "title", "order", "minutes", "objectives", "source_sections")
 PAGE_KEYS = {"id", "title", "kind"}
 COURSE_KEYS = {"id", "title", "summary", "source"}
@@ -36,7 +36,6 @@ class LessonFile:
     minutes: int
     objectives: tuple[str, ...]
     source_sections: tuple[str, ...]
-    quiz: str | None
     body_html: str
     headings: tuple[Heading, ...]
     source_path: str
@@ -85,7 +84,14 @@ def _fingerprint(value: Any) -> str:
 def read_course(course_dir: Path, display_root: Path | None = None) -> CourseFiles:
     """Parse and validate every file of a course folder; raise ContentInvalid listing all problems."""
     problems: list[ContentProblem] = []
-    root = display_root or course_dir.parent
+    course = collect_course(course_dir, problems, display_namer(display_root or course_dir.parent))
+    if problems or course is None:
+        raise ContentInvalid(problems)
+    return course
+
+
+def display_namer(root: Path):
+    """A function naming files relative to root, as problems show them."""
 
     def shown(path: Path) -> str:
         try:
@@ -93,6 +99,12 @@ def read_course(course_dir: Path, display_root: Path | None = None) -> CourseFil
         except ValueError:
             return str(path)
 
+    return shown
+
+
+def collect_course(course_dir: Path, problems: list[ContentProblem], shown) -> CourseFiles | None:
+    """Parse a course folder, appending problems; returns None if it cannot be used."""
+    start = len(problems)
     course_path = course_dir / "course.yaml"
     meta = _read_course_yaml(course_path, ProblemLog(shown(course_path), problems))
     lessons: list[tuple[LessonFile, dict]] = []
@@ -106,8 +118,8 @@ def read_course(course_dir: Path, display_root: Path | None = None) -> CourseFil
             pages.append(parsed)
     if meta is not None:
         _check_course(meta, lessons, pages, problems, shown(course_path))
-    if problems or meta is None:
-        raise ContentInvalid(problems)
+    if meta is None or len(problems) > start:
+        return None
     course_meta, _ = meta
     about = next((page for page, _ in pages if page.key == "about"), None)
     return CourseFiles(
@@ -199,9 +211,6 @@ def _read_lesson(meta: dict, lines: dict, body: str, body_line: int, log: Proble
                             or not all(isinstance(item, str) and item.strip() for item in value)):
             log.add(line_for(lines, (key,)), f"`{key}` must be a non-empty list of text items (`- ...`)")
             ok = False
-    if "quiz" in meta and not (isinstance(meta["quiz"], str) and SLUG.match(meta["quiz"])):
-        log.add(line_for(lines, ("quiz",)), "`quiz` must be a quiz id such as `my-lesson-check`")
-        ok = False
     ok &= _check_body(body, body_line, log)
     if not ok:
         return None
@@ -213,7 +222,6 @@ def _read_lesson(meta: dict, lines: dict, body: str, body_line: int, log: Proble
         minutes=meta["minutes"],
         objectives=tuple(item.strip() for item in meta["objectives"]),
         source_sections=tuple(meta["source_sections"]),
-        quiz=meta.get("quiz"),
         body_html=rendered.html,
         headings=rendered.headings,
         source_path=log.path,

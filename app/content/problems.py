@@ -32,6 +32,11 @@ class ProblemLog:
         self.path = path
         self._problems = problems
 
+    @property
+    def problems(self) -> list[ContentProblem]:
+        """Every problem logged so far (all files), to tell whether a step added any."""
+        return self._problems
+
     def add(self, line: int, message: str) -> None:
         """Record a problem at a 1-based line of this file."""
         self._problems.append(ContentProblem(self.path, line, message))

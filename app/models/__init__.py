@@ -3,6 +3,10 @@
 from app.models.base import Base, utcnow
 from app.models.course import Course, Lesson
 from app.models.progress import LessonProgress, LessonVisit
+from app.models.quiz import Attempt, Quiz, QuizVersion, Response
 from app.models.user import ROLES, User
 
-__all__ = ["ROLES", "Base", "Course", "Lesson", "LessonProgress", "LessonVisit", "User", "utcnow"]
+__all__ = [
+    "ROLES", "Attempt", "Base", "Course", "Lesson", "LessonProgress", "LessonVisit", "Quiz", "QuizVersion",
+    "Response", "User", "utcnow",
+]

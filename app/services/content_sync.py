@@ -7,8 +7,10 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.content.bundle import ContentBundle
 from app.content.course_files import CourseFiles, LessonFile
-from app.models import Course, Lesson, utcnow
+from app.content.quiz_files import QuizFile
+from app.models import Course, Lesson, Quiz, QuizVersion, utcnow
 
 
 @dataclass
@@ -26,9 +28,17 @@ class SyncReport:
         return bool(self.added or self.changed or self.retired)
 
 
-def sync_course(session: Session, files: CourseFiles) -> SyncReport:
-    """Upsert the course and its lessons by stable key; retire lessons whose files are gone."""
+def sync_content(session: Session, bundle: ContentBundle) -> SyncReport:
+    """Load a validated course and its quizzes; the caller commits once."""
     report = SyncReport()
+    course = sync_course(session, bundle.course, report)
+    sync_quizzes(session, course, bundle.quizzes, report)
+    return report
+
+
+def sync_course(session: Session, files: CourseFiles, report: SyncReport | None = None) -> Course:
+    """Upsert the course and its lessons by stable key; retire lessons whose files are gone."""
+    report = report if report is not None else SyncReport()
     course = session.scalars(select(Course).where(Course.key == files.key)).one_or_none()
     course_fields = {
         "title": files.title,
@@ -69,14 +79,72 @@ def sync_course(session: Session, files: CourseFiles) -> SyncReport:
             lesson.retired_at = utcnow()
             report.retired.append(f"lesson {lesson.key}")
     session.flush()
-    return report
+    return course
+
+
+def sync_quizzes(session: Session, course: Course, quizzes: tuple[QuizFile, ...], report: SyncReport) -> None:
+    """Upsert quizzes by key; a changed quiz gets a new immutable version, so past attempts keep theirs."""
+    lessons = {lesson.key: lesson for lesson in session.scalars(select(Lesson).where(Lesson.course_id == course.id))}
+    existing = {quiz.key: quiz for quiz in session.scalars(select(Quiz).where(Quiz.course_id == course.id))}
+    current = {
+        version.quiz_id: version
+        for version in session.scalars(
+            select(QuizVersion).join(Quiz, Quiz.current_version_id == QuizVersion.id).where(Quiz.course_id == course.id)
+        )
+    }
+    linked: dict[str, str] = {}
+    for quiz_file in quizzes:
+        label = f"quiz {quiz_file.key}"
+        quiz = existing.pop(quiz_file.key, None)
+        lesson = lessons.get(quiz_file.lesson) if quiz_file.lesson else None
+        if quiz is None:
+            quiz = Quiz(course_id=course.id, key=quiz_file.key, kind=quiz_file.kind, title=quiz_file.title,
+                        lesson_id=lesson.id if lesson else None)
+            session.add(quiz)
+            session.flush()
+            _new_version(session, quiz, quiz_file, number=1)
+            report.added.append(label)
+        else:
+            version = current.get(quiz.id)
+            fields = {"kind": quiz_file.kind, "title": quiz_file.title, "lesson_id": lesson.id if lesson else None,
+                      "retired_at": None}
+            changed = version is None or version.content_hash != quiz_file.content_hash
+            if changed:
+                number = max((v.number for v in quiz.versions), default=0) + 1
+                _new_version(session, quiz, quiz_file, number=number)
+            if changed or any(getattr(quiz, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(quiz, name, value)
+                report.changed.append(label)
+            else:
+                report.unchanged.append(label)
+        if lesson is not None:
+            linked[lesson.key] = quiz_file.key
+    for quiz in existing.values():
+        if quiz.retired_at is None:
+            quiz.retired_at = utcnow()
+            report.retired.append(f"quiz {quiz.key}")
+    for lesson in lessons.values():
+        if lesson.quiz_key != linked.get(lesson.key):
+            lesson.quiz_key = linked.get(lesson.key)
+    session.flush()
+
+
+def _new_version(session: Session, quiz: Quiz, quiz_file: QuizFile, number: int) -> None:
+    version = QuizVersion(
+        quiz_id=quiz.id, number=number, content_hash=quiz_file.content_hash,
+        description_html=quiz_file.description_html, settings=quiz_file.settings.to_json(),
+        questions=[question.to_json() for question in quiz_file.questions],
+    )
+    session.add(version)
+    session.flush()
+    quiz.current_version_id = version.id
 
 
 def _lesson_fields(lesson: LessonFile) -> dict:
     return {
         "title": lesson.title,
         "position": lesson.order,
-        "quiz_key": lesson.quiz,
         "minutes": lesson.minutes,
         "objectives": list(lesson.objectives),
         "source_sections": list(lesson.source_sections),

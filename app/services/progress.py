@@ -64,7 +64,8 @@ def course_overview(session: Session, course: Course, user_id: int) -> CourseOve
 
 
 def _state(progress: LessonProgress | None) -> str:
-    return lesson_state(opened=progress is not None, completed=progress is not None and progress.completed_at is not None)
+    completed = progress is not None and progress.completed_at is not None
+    return lesson_state(opened=progress is not None, completed=completed)
 
 
 def _resume_point(rows: tuple[LessonRow, ...]) -> LessonRow | None:

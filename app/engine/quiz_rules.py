@@ -1,0 +1,94 @@
+"""Quiz-level rules: settings, when a quiz may be started, deadlines and what a review may show."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+REVIEW_ITEMS = ("score", "correctness", "feedback", "correct_answers")
+FEEDBACK_MODES = ("deferred", "immediate")
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    """How a quiz is taken and graded; stored with each quiz version so it cannot change under an attempt."""
+
+    pass_mark: float = 70.0
+    attempts: int | None = None  # None: unlimited
+    grading: str = "highest"
+    time_limit_seconds: int | None = None
+    grace_seconds: int = 30
+    opens: datetime | None = None
+    closes: datetime | None = None
+    draw: int | None = None
+    shuffle_questions: bool = True
+    shuffle_choices: bool = True
+    questions_per_page: int = 10
+    feedback: str = "deferred"
+    penalty: float = 0.0
+    review_after_submit: tuple[str, ...] = ("score", "correctness", "feedback")
+    review_after_close: tuple[str, ...] = field(default=REVIEW_ITEMS)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict (datetimes as ISO 8601 strings)."""
+        data = asdict(self)
+        for key in ("opens", "closes"):
+            data[key] = data[key].isoformat() if data[key] else None
+        data["review_after_submit"] = list(self.review_after_submit)
+        data["review_after_close"] = list(self.review_after_close)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> QuizSettings:
+        """Rebuild settings stored by to_json."""
+        values = dict(data)
+        for key in ("opens", "closes"):
+            values[key] = datetime.fromisoformat(values[key]) if values.get(key) else None
+        for key in ("review_after_submit", "review_after_close"):
+            values[key] = tuple(values.get(key, ()))
+        known = cls.__dataclass_fields__
+        return cls(**{key: value for key, value in values.items() if key in known})
+
+    @property
+    def immediate(self) -> bool:
+        """Whether each question is checked as the student goes."""
+        return self.feedback == "immediate"
+
+
+def start_refusal(settings: QuizSettings, attempts_used: int, now: datetime) -> str | None:
+    """Why a new attempt may not start now, or None if it may."""
+    if settings.opens and now < settings.opens:
+        return f"This quiz opens on {settings.opens:%d %B %Y at %H:%M} UTC."
+    if settings.closes and now >= settings.closes:
+        return f"This quiz closed on {settings.closes:%d %B %Y at %H:%M} UTC."
+    if settings.attempts is not None and attempts_used >= settings.attempts:
+        noun = "attempt" if settings.attempts == 1 else "attempts"
+        return f"You have used all {settings.attempts} {noun} this quiz allows."
+    return None
+
+
+def attempts_left(settings: QuizSettings, attempts_used: int) -> int | None:
+    """How many more attempts may start (None: unlimited)."""
+    if settings.attempts is None:
+        return None
+    return max(0, settings.attempts - attempts_used)
+
+
+def deadline_for(settings: QuizSettings, started_at: datetime) -> datetime | None:
+    """The moment an attempt's time runs out, or None without a time limit (capped by the close date)."""
+    deadline = started_at + timedelta(seconds=settings.time_limit_seconds) if settings.time_limit_seconds else None
+    if settings.closes and (deadline is None or settings.closes < deadline):
+        return settings.closes
+    return deadline
+
+
+def accepts_answers(deadline: datetime | None, grace_seconds: int, now: datetime) -> bool:
+    """Whether an answer arriving now still counts: before the deadline plus the network grace."""
+    return deadline is None or now <= deadline + timedelta(seconds=grace_seconds)
+
+
+def review_items(settings: QuizSettings, now: datetime) -> frozenset[str]:
+    """What a student may see of a submitted attempt now: the after-close set once the quiz closed."""
+    closed = settings.closes is not None and now >= settings.closes
+    return frozenset(settings.review_after_close if closed else settings.review_after_submit)
