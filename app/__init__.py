@@ -28,9 +28,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from app.auth import bp as auth_bp
     from app.learn import bp as learn_bp
+    from app.quiz import bp as quiz_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(quiz_bp)
 
     from app.cli import register_commands
 

@@ -7,7 +7,7 @@ from typing import TypeVar
 from flask import abort
 
 from app.extensions import db
-from app.models import Lesson, LessonVisit, User
+from app.models import Attempt, Lesson, LessonVisit, Quiz, User
 
 T = TypeVar("T")
 
@@ -41,3 +41,18 @@ def require(allowed: bool) -> None:
     """Answer 403 unless the check passed."""
     if not allowed:
         abort(403)
+
+
+def can_view_quiz(user: User, quiz: Quiz) -> bool:
+    """Any signed-in user may open a live quiz; retired ones only staff."""
+    return user.is_authenticated and (quiz.retired_at is None or is_staff(user))
+
+
+def can_take_attempt(user: User, attempt: Attempt) -> bool:
+    """Only the student who started an attempt may answer or submit it."""
+    return user.is_authenticated and attempt.user_id == user.id
+
+
+def can_review_attempt(user: User, attempt: Attempt) -> bool:
+    """The student who made an attempt may review it, and so may staff."""
+    return user.is_authenticated and (attempt.user_id == user.id or is_staff(user))

@@ -17,11 +17,11 @@ from flask_migrate import upgrade
 from sqlalchemy import event, text
 
 from app import create_app
-from app.content.course_files import read_course
+from app.content.bundle import read_content
 from app.database import write_intent
 from app.extensions import db
 from app.services.accounts import create_user
-from app.services.content_sync import sync_course
+from app.services.content_sync import sync_content
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "correct horse battery"
@@ -100,6 +100,7 @@ def app(db_url, tmp_path):
     """A fresh app with empty tables and its own copy of the fixture course."""
     course_dir = tmp_path / "course"
     shutil.copytree(FIXTURES / "course", course_dir)
+    shutil.copytree(FIXTURES / "quizzes", tmp_path / "quizzes")
     app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": db_url,
@@ -154,9 +155,9 @@ def make_user(app):
 
 @pytest.fixture()
 def course(app):
-    """The fixture course, synced into the database."""
-    files = read_course(Path(app.config["COURSE_DIR"]))
-    sync_course(db.session, files)
+    """The fixture course and its quizzes, synced into the database."""
+    bundle = read_content(Path(app.config["COURSE_DIR"]), Path(app.config["QUIZZES_DIR"]))
+    sync_content(db.session, bundle)
     db.session.commit()
     from app.models import Course
 

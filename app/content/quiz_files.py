@@ -21,7 +21,7 @@ QUIZ_KEYS = {"id", "title", "kind", "lesson", "description", "settings", "questi
 QUESTION_KEYS = {"id", "type", "prompt", "points", "source", "general_feedback"}
 SETTING_KEYS = {
     "pass_mark", "attempts", "grading", "time_limit_minutes", "grace_seconds", "opens", "closes", "draw",
-    "shuffle_questions", "shuffle_choices", "questions_per_page", "feedback", "penalty", "review",
+    "shuffle_questions", "questions_per_page", "feedback", "penalty", "review",
 }
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -195,7 +195,7 @@ def _read_settings(raw: Any, lines: dict, log: ProblemLog) -> QuizSettings | Non
         values[key] = moment
     if values.get("opens") and values.get("closes") and values["closes"] <= values["opens"]:
         bad("closes", "must be after `opens`")
-    for key in ("shuffle_questions", "shuffle_choices"):
+    for key in ("shuffle_questions",):
         if key in raw and not isinstance(raw[key], bool):
             bad(key, "must be true or false")
         elif key in raw:

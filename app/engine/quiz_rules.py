@@ -23,7 +23,6 @@ class QuizSettings:
     closes: datetime | None = None
     draw: int | None = None
     shuffle_questions: bool = True
-    shuffle_choices: bool = True
     questions_per_page: int = 10
     feedback: str = "deferred"
     penalty: float = 0.0

@@ -14,6 +14,7 @@ from app.learn.forms import CompleteLessonForm
 from app.models import Course, Lesson, LessonVisit
 from app.permissions import can_log_visit, can_view_lesson, load_or_404, require
 from app.services import progress
+from app.services.grades import quiz_passed
 
 
 @bp.route("/")
@@ -90,6 +91,9 @@ def complete(course_key: str, lesson_key: str):
     db.session.commit()
     if newly:
         flash(f"“{lesson.title}” is marked complete.", "success")
+    if lesson.quiz_key and not quiz_passed(db.session, lesson, current_user.id):
+        # Reading is half of mastering a lesson: the quiz is the natural next step.
+        return redirect(url_for("quiz.quiz", course_key=course_key, quiz_key=lesson.quiz_key))
     return redirect(url_for("learn.resume", course_key=course_key))
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
+from app.models.course import Course
 
 
 class Quiz(Base):
@@ -32,6 +33,7 @@ class Quiz(Base):
     current_version_id: Mapped[int | None] = mapped_column(default=None)
 
     versions: Mapped[list[QuizVersion]] = relationship(back_populates="quiz", order_by="QuizVersion.number")
+    course: Mapped[Course] = relationship()
 
 
 class QuizVersion(Base):

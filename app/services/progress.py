@@ -10,8 +10,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.engine.mastery import course_progress, lesson_state
+from app.engine.mastery import course_complete, course_progress, lesson_state
 from app.models import Course, Lesson, LessonProgress, LessonVisit, utcnow
+from app.services.grades import QuizGrade, course_quiz_grades
 
 # A heartbeat credits at most this much time, so a tab left open overnight is not "studying".
 MAX_CREDIT_SECONDS = 90
@@ -24,6 +25,12 @@ class LessonRow:
     lesson: Lesson
     state: str
     progress: LessonProgress | None
+    quiz: QuizGrade | None = None
+
+    @property
+    def done(self) -> bool:
+        """Read to the end, and its quiz (if it has one) passed."""
+        return self.state == "completed" and (self.quiz is None or self.quiz.passed)
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,13 @@ class CourseOverview:
     completed: int
     fraction: float
     resume: LessonRow | None
+    final: QuizGrade | None = None
+    complete: bool = False
+
+    @property
+    def done(self) -> int:
+        """Lessons read and, where they have a quiz, mastered."""
+        return sum(row.done for row in self.rows)
 
 
 def live_lessons(course_id: int):
@@ -45,21 +59,29 @@ def live_lessons(course_id: int):
 
 
 def course_overview(session: Session, course: Course, user_id: int) -> CourseOverview:
-    """The course's lessons with this learner's progress, in one query."""
+    """The course's lessons with this learner's progress and quiz grades, in three queries."""
     query = (live_lessons(course.id)
              .add_columns(LessonProgress)
              .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
                                              LessonProgress.user_id == user_id)))
+    grades = course_quiz_grades(session, course.id, user_id)
+    by_lesson = {grade.quiz.lesson_id: grade for grade in grades.values() if grade.quiz.kind == "lesson"}
+    final = next((grade for grade in grades.values() if grade.quiz.kind == "final"), None)
     rows = tuple(
-        LessonRow(lesson, _state(progress), progress) for lesson, progress in session.execute(query)
+        LessonRow(lesson, _state(progress), progress, by_lesson.get(lesson.id))
+        for lesson, progress in session.execute(query)
     )
     completed = sum(row.state == "completed" for row in rows)
+    mastered = {row.lesson.key: row.quiz.passed for row in rows if row.quiz is not None}
     return CourseOverview(
         course=course,
         rows=rows,
         completed=completed,
-        fraction=course_progress({row.lesson.key: row.state == "completed" for row in rows}),
+        fraction=course_progress({row.lesson.key: row.state == "completed" for row in rows}, mastered),
         resume=_resume_point(rows),
+        final=final,
+        complete=bool(rows) and all(row.state == "completed" for row in rows)
+        and course_complete(mastered, final.passed if final else True),
     )
 
 
@@ -69,12 +91,14 @@ def _state(progress: LessonProgress | None) -> str:
 
 
 def _resume_point(rows: tuple[LessonRow, ...]) -> LessonRow | None:
-    """The unfinished lesson opened most recently, else the first not yet completed."""
-    unfinished = [row for row in rows if row.state != "completed"]
-    opened = [row for row in unfinished if row.progress is not None]
+    """Where to continue: the unread lesson opened last, else the first unread, else the first quiz to pass."""
+    unread = [row for row in rows if row.state != "completed"]
+    opened = [row for row in unread if row.progress is not None]
     if opened:
         return max(opened, key=lambda row: row.progress.last_opened_at)
-    return unfinished[0] if unfinished else None
+    if unread:
+        return unread[0]
+    return next((row for row in rows if not row.done), None)
 
 
 def record_visit(session: Session, user_id: int, lesson_id: int,

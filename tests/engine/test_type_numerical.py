@@ -41,7 +41,7 @@ def test_parse_number_accepts(text, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "1,234.5", "1,234,5", "1.2.3", "nan", "inf", "1e999", "1_000", "0x10", "--1", "1e", "e3", None, 3, "½"],
+    ["", "abc", "1,23,4", "1,234,5.6.7", "12,34.5", "1.2.3", "nan", "inf", "1e999", "1_000", "0x10", "--1", "1e", "e3", None, 3, "½"],
 )
 def test_parse_number_rejects(text):
     """Ambiguous separators, non-finite and non-numbers give None."""
@@ -125,3 +125,9 @@ def test_validation(answers, field):
     with pytest.raises(QuestionError) as caught:
         Numerical.from_dict({"answers": answers})
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize(("text", "value"), [("6,000", 6000.0), ("1,234.5", 1234.5), ("1,000,000", 1e6),
+                                             ("-2,500", -2500.0), ("3,5", 3.5), ("0,25", 0.25)])
+def test_commas_group_thousands_or_mark_decimals(text, value):
+    assert parse_number(text) == value

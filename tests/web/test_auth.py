@@ -30,6 +30,13 @@ PROTECTED = [
     ("POST", "/courses/test-course/lessons/alpha/complete"),
     ("POST", "/visits/{visit}/heartbeat"),
     ("POST", "/auth/logout"),
+    ("GET", "/courses/test-course/quizzes/alpha-check"),
+    ("POST", "/courses/test-course/quizzes/alpha-check/start"),
+    ("GET", "/attempts/{visit}"),
+    ("POST", "/attempts/{visit}/save"),
+    ("GET", "/attempts/{visit}/summary"),
+    ("POST", "/attempts/{visit}/submit"),
+    ("GET", "/attempts/{visit}/review"),
 ]
 
 CSRF_VALUE = re.compile(r'((?:name="csrf_token"[^>]*value|name="csrf-token" content)=")[^"]*(")')

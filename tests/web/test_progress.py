@@ -30,7 +30,7 @@ def complete(client, key: str):
 
 def test_course_page_lists_lessons_not_started(client, course, student):
     html = page(client, COURSE)
-    assert "0 of 3 lessons completed (0%)" in html
+    assert "0 of 3 lessons done (0%)" in html
     assert html.count("Not started") == 3
     assert 'Start: Alpha lesson' in html
     assert '<progress id="course-progress" max="100" value="0">' in html
@@ -66,29 +66,39 @@ def test_first_and_last_lessons_have_one_neighbour(client, course, student):
     assert 'rel="next"' not in last and 'rel="prev"' in last
 
 
-def test_mark_complete_updates_course_and_resumes_next(client, course, student):
+def test_mark_complete_sends_to_the_quiz_then_resumes_next(client, course, student):
     page(client, lesson_url("alpha"))
     response = complete(client, "alpha")
     assert response.status_code == 302
+    # Alpha has a quiz not yet passed: reading is done, so the quiz comes next.
+    assert response.headers["Location"].endswith(f"{COURSE}/quizzes/alpha-check")
+    html = page(client, COURSE)
+    assert "0 of 3 lessons done (0%)" in html
+    assert "1 of 3 lessons read" in html
+    assert "Completed" in html
+    # Gamma has no quiz: completing it is enough, and "continue" moves on to an unread lesson.
+    response = complete(client, "gamma")
     assert response.headers["Location"].endswith(f"{COURSE}/continue")
     follow = client.get(response.headers["Location"])
     assert follow.headers["Location"].endswith(lesson_url("beta"))
-    html = page(client, COURSE)
-    assert "1 of 3 lessons completed (33%)" in html
-    assert "Completed" in html
+    assert "1 of 3 lessons done (33%)" in page(client, COURSE)
     # Completing twice keeps the first completion time.
-    first_time = db.session.scalars(select(LessonProgress.completed_at)).one()
+    alpha_done = select(LessonProgress.completed_at).join(Lesson).where(Lesson.key == "alpha")
+    first_time = db.session.scalars(alpha_done).one()
     complete(client, "alpha")
     db.session.expire_all()
-    assert db.session.scalars(select(LessonProgress.completed_at)).one() == first_time
+    assert db.session.scalars(alpha_done).one() == first_time
 
 
-def test_completing_everything(client, course, student):
+def test_reading_everything_without_quizzes_is_not_mastery(client, course, student):
     for key in ("alpha", "beta", "gamma"):
         complete(client, key)
     html = page(client, COURSE)
-    assert "3 of 3 lessons completed (100%)" in html
-    assert "You have completed every lesson." in html
+    assert "3 of 3 lessons read" in html
+    assert "1 of 3 lessons done (33%)" in html
+    assert "Course complete" not in html
+    # Everything read: "continue" now points at the first lesson whose quiz is still to pass.
+    assert "Continue where you left off: Alpha lesson" in html
 
 
 def test_complete_requires_csrf(client, course, student):
@@ -104,7 +114,7 @@ def test_progress_survives_logout_and_login(client, course, student, auth):
     assert client.get(COURSE).status_code == 302
     auth.login("learner@example.org", PASSWORD)
     html = page(client, COURSE)
-    assert "1 of 3 lessons completed" in html
+    assert "1 of 3 lessons read" in html
     assert "Continue where you left off: Beta lesson" in html
 
 
@@ -113,7 +123,7 @@ def test_progress_is_per_learner(client, course, student, auth, make_user):
     auth.logout()
     make_user(email="other@example.org")
     auth.login("other@example.org")
-    assert "0 of 3 lessons completed" in page(client, COURSE)
+    assert "0 of 3 lessons read" in page(client, COURSE)
 
 
 def test_heartbeat_credits_time_capped(client, course, student):

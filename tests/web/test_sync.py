@@ -43,11 +43,11 @@ def test_sync_loads_then_is_idempotent(runner):
     first = runner.invoke(args=["content", "sync"])
     assert first.exit_code == 0, first.output
     assert "added: lesson alpha" in first.output
-    assert "4 added, 0 changed, 0 unchanged, 0 retired." in first.output
+    assert "7 added, 0 changed, 0 unchanged, 0 retired." in first.output
     before = snapshot()
     second = runner.invoke(args=["content", "sync"])
     assert second.exit_code == 0, second.output
-    assert "0 added, 0 changed, 4 unchanged, 0 retired." in second.output
+    assert "0 added, 0 changed, 7 unchanged, 0 retired." in second.output
     db.session.expire_all()
     assert snapshot() == before
 
@@ -101,16 +101,21 @@ def test_removed_lesson_is_retired_not_deleted(app, runner, make_user):
     folder = course_dir(app)
     gamma_text = (folder / "03-gamma.md").read_text()
     (folder / "03-gamma.md").unlink()
+    final = Path(app.config["QUIZZES_DIR"]) / "final.yaml"
+    final_text = final.read_text()
+    final.unlink()  # it draws on gamma, so it goes too
     course_yaml = folder / "course.yaml"
     course_yaml.write_text(course_yaml.read_text().replace("    - Third Section\n", ""))
     result = runner.invoke(args=["content", "sync"])
     assert result.exit_code == 0, result.output
     assert "retired: lesson gamma" in result.output
+    assert "retired: quiz final" in result.output
     db.session.expire_all()
     assert db.session.get(Lesson, gamma.id).retired_at is not None
     assert db.session.scalar(select(func.count()).select_from(LessonProgress)) == 1
     # Bringing the file back revives the same lesson row.
     (folder / "03-gamma.md").write_text(gamma_text)
+    final.write_text(final_text)
     course_yaml.write_text(course_yaml.read_text().replace("    - Second Section\n",
                                                            "    - Second Section\n    - Third Section\n"))
     result = runner.invoke(args=["content", "sync"])

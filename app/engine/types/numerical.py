@@ -18,13 +18,19 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?", re.IGNORECAS
 _RELATIVE_EPSILON = 1e-9
 
 
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def parse_number(text: Any) -> float | None:
     """Parse a typed number leniently (spaces, one decimal comma, exponent), or return None."""
     if not isinstance(text, str):
         return None
     text = "".join(text.split()).replace("\u2212", "-")
-    if "," in text:
-        # "3,5" is a decimal comma; "1,234.5" or "1,234,5" are ambiguous, so they are not numbers.
+    if _THOUSANDS.fullmatch(text):
+        # The course is in English: "6,000" and "1,234.5" group thousands.
+        text = text.replace(",", "")
+    elif "," in text:
+        # Otherwise a single comma is a decimal comma ("3,5"); anything else is ambiguous.
         if "." in text or text.count(",") > 1:
             return None
         text = text.replace(",", ".")

@@ -1,0 +1,106 @@
+"""What the attempt and review pages show for each question, built from a version and an attempt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.engine import Grade
+from app.engine.responses import response_fields
+from app.models import Attempt, Response
+from app.services.attempts import engine_questions
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """One question as a template renders it."""
+
+    number: int
+    id: str
+    kind: str
+    points: float
+    prompt_html: str
+    public: dict[str, Any]
+    html: dict[str, str]
+    fields: dict[str, list[str]]
+    locked: bool = False
+    tries: int = 0
+    check: Grade | None = None
+    review: ReviewView | None = None
+
+    def text(self, value: str) -> str:
+        """The rendered HTML of a piece of author text (falls back to nothing unsafe)."""
+        from markupsafe import escape
+
+        return self.html.get(value) or str(escape(value))
+
+    def name(self, field: str, prefix: str = "a") -> str:
+        """The form field name of one of this question's fields; other renderings (review) get inert names."""
+        name = f"{self.id}:{field}"
+        # Radios group by name across a whole page: a review shows an answer twice, so keep them apart.
+        return name if prefix == "a" else f"{prefix}|{name}"
+
+    def dom_id(self, *parts: str) -> str:
+        """A unique HTML id for an element of this question."""
+        return "-".join((f"q{self.number}", *parts))
+
+    def chosen(self, field: str) -> list[str]:
+        """What the shown answer has in a field."""
+        return self.fields.get(field, [])
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """What a review may show of one answered question, per the quiz's review options."""
+
+    correct: bool | None
+    marks: float | None
+    feedback_html: tuple[str, ...]
+    general_feedback_html: str
+    correct_fields: dict[str, list[str]] | None
+    source_lesson: str
+    source_heading: str
+
+
+def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Response],
+                   review_items: frozenset[str] | None = None, immediate: bool = False) -> list[QuestionView]:
+    """Views of some of an attempt's questions, numbered by their place in the attempt."""
+    version = attempt.version
+    definitions = {q["id"]: q for q in version.questions}
+    engines = engine_questions(version)
+    views = []
+    for qid in qids:
+        definition, question = definitions[qid], engines[qid]
+        order = attempt.orders.get(qid)
+        response = responses.get(qid)
+        fields = dict(response.raw) if response else {}
+        check = None
+        if immediate and response is not None and response.tries:
+            check = question.grade(question.normalize(fields))
+        review = None
+        if review_items is not None:
+            grade = question.grade(question.normalize(fields))
+            review = ReviewView(
+                correct=grade.correct if "correctness" in review_items else None,
+                marks=response.marks if response and "score" in review_items else None,
+                feedback_html=tuple(definition["html"].get(text, "") for text in grade.feedback)
+                if "feedback" in review_items else (),
+                general_feedback_html=definition["general_feedback_html"] if "feedback" in review_items else "",
+                correct_fields=response_fields(question.correct_response(order))
+                if "correct_answers" in review_items else None,
+                source_lesson=definition["source"]["lesson"],
+                source_heading=definition["source"]["heading"],
+            )
+        views.append(QuestionView(
+            number=attempt.question_ids.index(qid) + 1, id=qid, kind=definition["type"],
+            points=definition["points"], prompt_html=definition["prompt_html"], public=question.public(order),
+            html=definition["html"], fields=fields, locked=bool(response and response.locked),
+            tries=response.tries if response else 0, check=check, review=review,
+        ))
+    return views
+
+
+def pages_of(attempt: Attempt, per_page: int) -> list[list[str]]:
+    """The attempt's question ids split into pages."""
+    ids = list(attempt.question_ids)
+    return [ids[start:start + per_page] for start in range(0, len(ids), per_page)] or [[]]

@@ -1,0 +1,215 @@
+"""Quiz pages: overview and start, the attempt's pages, checking, submitting, review."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.database import writes
+from app.engine.quiz_rules import attempts_left, review_items, start_refusal
+from app.extensions import db
+from app.models import Attempt, Course, Quiz, QuizVersion, Response, utcnow
+from app.permissions import can_review_attempt, can_take_attempt, can_view_quiz, require
+from app.quiz import bp
+from app.quiz.forms import AttemptPageForm, StartAttemptForm, SubmitAttemptForm
+from app.quiz.pages import pages_of, question_views
+from app.services import attempts as attempt_service
+from app.services.grades import course_quiz_grades
+
+
+@bp.route("/courses/<course_key>/quizzes/<quiz_key>")
+@login_required
+@writes
+def quiz(course_key: str, quiz_key: str):
+    """The quiz's rules, the student's attempts and grade, and a button to start or continue."""
+    quiz = _quiz_or_404(course_key, quiz_key)
+    require(can_view_quiz(current_user, quiz))
+    now = utcnow()
+    current = attempt_service.open_attempt(db.session, current_user.id, quiz.id)
+    if current is not None and attempt_service.close_if_overdue(db.session, current, now):
+        flash("Your time ran out: the attempt was submitted with the answers saved before the deadline.", "info")
+        current = None
+    db.session.commit()
+    version = db.session.get(QuizVersion, quiz.current_version_id)
+    settings = attempt_service.settings_of(version)
+    attempts = db.session.scalars(select(Attempt).where(Attempt.user_id == current_user.id,
+                                                        Attempt.quiz_id == quiz.id).order_by(Attempt.number)).all()
+    grade = course_quiz_grades(db.session, quiz.course_id, current_user.id).get(quiz.id)
+    refusal = None if current else start_refusal(settings, len(attempts), now)
+    shows = {attempt.id: review_items(attempt_service.settings_of(attempt.version), now) for attempt in attempts}
+    return render_template(
+        "quiz/quiz.html", quiz=quiz, version=version, settings=settings, attempts=attempts, current=current,
+        grade=grade, refusal=refusal, left=attempts_left(settings, len(attempts)), shows=shows,
+        form=StartAttemptForm(),
+    )
+
+
+@bp.route("/courses/<course_key>/quizzes/<quiz_key>/start", methods=["POST"])
+@login_required
+def start(course_key: str, quiz_key: str):
+    """Start a new attempt (or resume the open one)."""
+    quiz = _quiz_or_404(course_key, quiz_key)
+    require(can_view_quiz(current_user, quiz))
+    if not StartAttemptForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = attempt_service.start_attempt(db.session, current_user.id, quiz)
+    except attempt_service.AttemptRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("quiz.quiz", course_key=course_key, quiz_key=quiz_key))
+    db.session.commit()
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+@writes
+def attempt(attempt_id: int):
+    """One page of an attempt in progress."""
+    attempt = _attempt_or_404(attempt_id)
+    require(can_take_attempt(current_user, attempt))
+    if attempt.state == "in_progress" and attempt_service.close_if_overdue(db.session, attempt):
+        db.session.commit()
+        flash("Your time ran out: the attempt was submitted with the answers saved before the deadline.", "info")
+    if attempt.state != "in_progress":
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    settings = attempt_service.settings_of(attempt.version)
+    pages = pages_of(attempt, settings.questions_per_page)
+    page = min(max(request.args.get("page", 1, type=int), 1), len(pages))
+    responses = _responses(attempt.id, pages[page - 1])
+    views = question_views(attempt, pages[page - 1], responses, immediate=settings.immediate)
+    form = AttemptPageForm(page=page)
+    return render_template("quiz/attempt.html", attempt=attempt, quiz=attempt.quiz, settings=settings,
+                           views=views, page=page, pages=len(pages), form=form)
+
+
+@bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
+@login_required
+def save(attempt_id: int):
+    """Save the answers on a page, then go where the student asked (or answer 204 to autosave)."""
+    attempt = _attempt_or_404(attempt_id)
+    require(can_take_attempt(current_user, attempt))
+    form = AttemptPageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    autosave = request.headers.get("X-Parley-Autosave") == "1"
+    try:
+        attempt_service.save_answers(db.session, attempt, _posted_answers())
+    except attempt_service.AttemptClosed as closed:
+        db.session.commit()
+        if autosave:
+            return {"saved": False, "message": str(closed)}, 409
+        flash(str(closed), "info")
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    db.session.commit()
+    if autosave:
+        return "", 204
+    page = form.page.data or 1
+    go = form.go.data or request.form.get("go", "")
+    if go == "finish":
+        return redirect(url_for("quiz.summary", attempt_id=attempt.id))
+    if go.startswith("check:"):
+        return _check(attempt, go.removeprefix("check:"), page)
+    target = page + 1 if go == "next" else page - 1 if go == "previous" else page
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id, page=max(target, 1)))
+
+
+def _check(attempt: Attempt, qid: str, page: int):
+    """Immediate mode: grade one question now and show its feedback."""
+    try:
+        attempt_service.check_answer(db.session, attempt, qid, _posted_answers().get(qid, {}))
+    except attempt_service.AttemptClosed as closed:
+        db.session.commit()
+        flash(str(closed), "info")
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    db.session.commit()
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id, page=page, _anchor=f"question-{qid}"))
+
+
+@bp.route("/attempts/<int:attempt_id>/summary")
+@login_required
+@writes
+def summary(attempt_id: int):
+    """Before submitting: which questions are answered, and the submit button."""
+    attempt = _attempt_or_404(attempt_id)
+    require(can_take_attempt(current_user, attempt))
+    if attempt.state == "in_progress" and attempt_service.close_if_overdue(db.session, attempt):
+        db.session.commit()
+    if attempt.state != "in_progress":
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    settings = attempt_service.settings_of(attempt.version)
+    answered = {r.question_id for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt.id))
+                if any(value.strip() for values in r.raw.values() for value in values)}
+    pages = pages_of(attempt, settings.questions_per_page)
+    page_of = {qid: number for number, ids in enumerate(pages, start=1) for qid in ids}
+    return render_template("quiz/summary.html", attempt=attempt, quiz=attempt.quiz, settings=settings,
+                           answered=answered, page_of=page_of, form=SubmitAttemptForm())
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+def submit(attempt_id: int):
+    """Grade the attempt once; repeated submits land on the same result."""
+    attempt = _attempt_or_404(attempt_id)
+    require(can_take_attempt(current_user, attempt))
+    if not SubmitAttemptForm().validate_on_submit():
+        abort(400)
+    graded = attempt_service.submit_attempt(db.session, attempt)
+    db.session.commit()
+    if graded:
+        flash("Your attempt has been submitted.", "success")
+    return redirect(url_for("quiz.review", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):
+    """A submitted attempt, showing what the quiz's review options allow now."""
+    attempt = _attempt_or_404(attempt_id)
+    require(can_review_attempt(current_user, attempt))
+    if attempt.state != "submitted":
+        return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+    settings = attempt_service.settings_of(attempt.version)
+    shows = review_items(settings, utcnow())
+    responses = _responses(attempt.id, attempt.question_ids)
+    views = question_views(attempt, list(attempt.question_ids), responses, review_items=shows)
+    return render_template("quiz/review.html", attempt=attempt, quiz=attempt.quiz, settings=settings,
+                           views=views, shows=shows, course=attempt.quiz.course)
+
+
+def _responses(attempt_id: int, qids: list[str]) -> dict[str, Response]:
+    rows = db.session.scalars(select(Response).where(Response.attempt_id == attempt_id,
+                                                     Response.question_id.in_(qids)))
+    return {row.question_id: row for row in rows}
+
+
+def _posted_answers() -> dict[str, dict[str, list[str]]]:
+    """Group posted fields named `<question id>:<field>` by question."""
+    answers: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for name in request.form:
+        qid, sep, field = name.partition(":")
+        if sep and field:
+            answers[qid][field] = request.form.getlist(name)
+    # A page lists its questions so that clearing every box of one still saves it as empty.
+    for qid in request.form.getlist("questions"):
+        answers.setdefault(qid, {})
+    return dict(answers)
+
+
+def _quiz_or_404(course_key: str, quiz_key: str) -> Quiz:
+    quiz = db.session.scalars(select(Quiz).join(Course, Course.id == Quiz.course_id)
+                              .where(Course.key == course_key, Quiz.key == quiz_key)).one_or_none()
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _attempt_or_404(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        abort(404)
+    return attempt

@@ -1,0 +1,257 @@
+"""Taking quizzes: start, save as you go, check (immediate mode), submit exactly once, close when time is up."""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.engine import (
+    Grade,
+    QuestionType,
+    apply_penalty,
+    attempt_rng,
+    build_question,
+    draw_pool,
+    percent,
+    shuffle_questions,
+)
+from app.engine.quiz_rules import QuizSettings, accepts_answers, deadline_for, start_refusal
+from app.models import Attempt, Quiz, QuizVersion, Response, utcnow
+
+
+class AttemptRefused(Exception):
+    """A new attempt may not start; the message says why, for the student."""
+
+
+class AttemptClosed(Exception):
+    """The attempt no longer takes answers (submitted, or its time ran out)."""
+
+
+# Versions never change, so their built engine questions can be kept per process.
+_BUILT: OrderedDict[tuple[int, str], dict[str, QuestionType]] = OrderedDict()
+_BUILT_MAX = 256
+
+
+def engine_questions(version: QuizVersion) -> dict[str, QuestionType]:
+    """The engine's question objects of a quiz version, by question id (cached per process)."""
+    key = (version.id, version.content_hash)
+    built = _BUILT.get(key)
+    if built is None:
+        built = {q["id"]: build_question(q["definition"]) for q in version.questions}
+        _BUILT[key] = built
+        while len(_BUILT) > _BUILT_MAX:
+            _BUILT.popitem(last=False)
+    return built
+
+
+def settings_of(version: QuizVersion) -> QuizSettings:
+    """The settings stored with a version."""
+    return QuizSettings.from_json(version.settings)
+
+
+def attempts_used(session: Session, user_id: int, quiz_id: int) -> int:
+    """How many attempts this student has started at this quiz."""
+    return session.scalar(select(func.count()).select_from(Attempt)
+                          .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id)) or 0
+
+
+def open_attempt(session: Session, user_id: int, quiz_id: int) -> Attempt | None:
+    """The student's attempt in progress at this quiz, if any."""
+    return session.scalars(select(Attempt).where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id,
+                                                 Attempt.state == "in_progress")).first()
+
+
+def start_attempt(session: Session, user_id: int, quiz: Quiz, now: datetime | None = None) -> Attempt:
+    """Resume the open attempt, or start a new one with its draw, order and deadline fixed now."""
+    now = now or utcnow()
+    current = open_attempt(session, user_id, quiz.id)
+    if current is not None and close_if_overdue(session, current, now):
+        current = None
+    if current is not None:
+        return current
+    if quiz.retired_at is not None or quiz.current_version_id is None:
+        raise AttemptRefused("This quiz is no longer available.")
+    version = session.get(QuizVersion, quiz.current_version_id)
+    settings = settings_of(version)
+    used = attempts_used(session, user_id, quiz.id)
+    refusal = start_refusal(settings, used, now)
+    if refusal:
+        raise AttemptRefused(refusal)
+    seed = secrets.randbelow(2**31)
+    questions = engine_questions(version)
+    ids = [q["id"] for q in version.questions]
+    if settings.draw is not None:
+        ids = draw_pool(ids, settings.draw, attempt_rng(seed, "draw"))
+    if settings.shuffle_questions:
+        ids = shuffle_questions(ids, attempt_rng(seed, "questions"))
+    orders = {}
+    for qid in ids:
+        order = questions[qid].shuffle_order(attempt_rng(seed, f"question:{qid}"))
+        if order is not None:
+            orders[qid] = _jsonable(order)
+    attempt = Attempt(
+        user_id=user_id, quiz_id=quiz.id, quiz_version_id=version.id, number=used + 1, seed=seed,
+        question_ids=list(ids), orders=orders, started_at=now, deadline=deadline_for(settings, now),
+    )
+    try:
+        with session.begin_nested():
+            session.add(attempt)
+    except IntegrityError:
+        # Another tab started the same attempt number first: use that one.
+        session.expire_all()
+        winner = open_attempt(session, user_id, quiz.id)
+        if winner is None:
+            raise AttemptRefused("Another attempt was started at the same moment. Please try again.") from None
+        return winner
+    return attempt
+
+
+def close_if_overdue(session: Session, attempt: Attempt, now: datetime | None = None) -> bool:
+    """Submit an attempt whose time ran out, with the answers saved in time; True if it was closed now."""
+    now = now or utcnow()
+    if attempt.state != "in_progress":
+        return False
+    grace = settings_of(attempt.version).grace_seconds
+    if accepts_answers(attempt.deadline, grace, now):
+        return False
+    return submit_attempt(session, attempt, now, closed_by="timeout")
+
+
+def _ensure_open(session: Session, attempt: Attempt, now: datetime) -> None:
+    if attempt.state != "in_progress":
+        raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
+    if close_if_overdue(session, attempt, now):
+        raise AttemptClosed("Time is up: the attempt was submitted with the answers saved before the deadline.")
+
+
+def save_answers(session: Session, attempt: Attempt, posted: Mapping[str, Mapping[str, list[str]]],
+                 now: datetime | None = None) -> int:
+    """Store the posted fields of the attempt's questions (one upsert each); returns how many were saved."""
+    now = now or utcnow()
+    _ensure_open(session, attempt, now)
+    wanted = [qid for qid in attempt.question_ids if qid in posted]
+    if not wanted:
+        return 0
+    locked = set(session.scalars(select(Response.question_id).where(
+        Response.attempt_id == attempt.id, Response.locked.is_(True), Response.question_id.in_(wanted))))
+    saved = 0
+    for qid in wanted:
+        if qid in locked:
+            continue
+        _upsert_response(session, attempt.id, qid, _clean_fields(posted[qid]), now)
+        saved += 1
+    session.flush()
+    return saved
+
+
+def check_answer(session: Session, attempt: Attempt, qid: str, fields: Mapping[str, list[str]],
+                 now: datetime | None = None) -> tuple[Grade, Response]:
+    """Immediate mode: save and grade one answer now, counting a try; a right answer locks the question."""
+    now = now or utcnow()
+    _ensure_open(session, attempt, now)
+    settings = settings_of(attempt.version)
+    if not settings.immediate or qid not in attempt.question_ids:
+        raise AttemptClosed("This question cannot be checked before the attempt is submitted.")
+    question = engine_questions(attempt.version)[qid]
+    response = _response_for_update(session, attempt.id, qid)
+    if response is not None and response.locked:
+        return question.grade(question.normalize(response.raw)), response
+    _upsert_response(session, attempt.id, qid, _clean_fields(fields), now)
+    response = _response_for_update(session, attempt.id, qid)
+    grade = question.grade(question.normalize(response.raw))
+    response.tries += 1
+    response.checked_fraction = apply_penalty(grade.fraction, response.tries, settings.penalty)
+    response.locked = grade.correct is True
+    session.flush()
+    return grade, response
+
+
+def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = None,
+                   closed_by: str = "student") -> bool:
+    """Grade and close the attempt exactly once; False if it was already submitted (double click, second tab)."""
+    now = now or utcnow()
+    # The conditional update is the lock: of two concurrent submits, only one changes a row.
+    claimed = session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "in_progress")
+        .values(state="submitted", submitted_at=now, closed_by=closed_by)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        session.refresh(attempt)
+        return False
+    version = attempt.version
+    settings = settings_of(version)
+    questions = engine_questions(version)
+    points = {q["id"]: float(q["points"]) for q in version.questions}
+    responses = {r.question_id: r for r in session.scalars(select(Response).where(Response.attempt_id == attempt.id))}
+    total = 0.0
+    for qid in attempt.question_ids:
+        response = responses.get(qid)
+        if response is None:
+            response = Response(attempt_id=attempt.id, question_id=qid, raw={}, saved_at=now)
+            session.add(response)
+        fraction = _final_fraction(questions[qid], response, settings)
+        response.fraction = fraction
+        response.marks = round(fraction * points[qid], 7)
+        total += response.marks
+    maximum = sum(points[qid] for qid in attempt.question_ids)
+    attempt.state = "submitted"
+    attempt.submitted_at = now
+    attempt.closed_by = closed_by
+    attempt.score = round(total, 7)
+    attempt.max_score = maximum
+    attempt.percent = round(percent(total, maximum), 7)
+    session.flush()
+    return True
+
+
+def _final_fraction(question: QuestionType, response: Response, settings: QuizSettings) -> float:
+    if settings.immediate and response.locked and response.checked_fraction is not None:
+        return response.checked_fraction
+    grade = question.grade(question.normalize(response.raw or {}))
+    # In immediate mode submitting counts as one more try (Moodle's interactive behaviour).
+    tries = response.tries + 1 if settings.immediate else 1
+    return apply_penalty(grade.fraction, tries, settings.penalty)
+
+
+def _upsert_response(session: Session, attempt_id: int, qid: str, fields: dict[str, list[str]], now) -> None:
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(Response).values(attempt_id=attempt_id, question_id=qid, raw=fields, saved_at=now, tries=0,
+                                        locked=False)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"], set_={"raw": fields, "saved_at": now}))
+
+
+def _response_for_update(session: Session, attempt_id: int, qid: str) -> Response | None:
+    return session.scalars(
+        select(Response).where(Response.attempt_id == attempt_id, Response.question_id == qid)
+        .with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+MAX_FIELD_LENGTH = 2000
+MAX_FIELD_VALUES = 50
+
+
+def _clean_fields(fields: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Bound what one answer may store: a few dozen values of a couple of thousand characters."""
+    clean: dict[str, list[str]] = {}
+    for name, values in list(fields.items())[:MAX_FIELD_VALUES]:
+        if isinstance(values, str):
+            values = [values]
+        clean[str(name)[:80]] = [str(value)[:MAX_FIELD_LENGTH] for value in list(values)[:MAX_FIELD_VALUES]]
+    return clean
+
+
+def _jsonable(order):
+    if isinstance(order, tuple | list):
+        return [_jsonable(item) for item in order]
+    return order
