@@ -41,7 +41,8 @@ def test_parse_number_accepts(text, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "1,23,4", "1,234,5.6.7", "12,34.5", "1.2.3", "nan", "inf", "1e999", "1_000", "0x10", "--1", "1e", "e3", None, 3, "½"],
+    ["", "abc", "1,23,4", "1,234,5.6.7", "12,34.5", "1.2.3", "nan", "inf", "1e999", "1_000", "0x10", "--1", "1e",
+     "e3", None, 3, "½"],
 )
 def test_parse_number_rejects(text):
     """Ambiguous separators, non-finite and non-numbers give None."""
