@@ -196,7 +196,7 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = No
     for qid in attempt.question_ids:
         response = responses.get(qid)
         if response is None:
-            response = Response(attempt_id=attempt.id, question_id=qid, raw={}, saved_at=now)
+            response = Response(attempt_id=attempt.id, question_id=qid, raw={}, saved_at=now, tries=0, locked=False)
             session.add(response)
         fraction = _final_fraction(questions[qid], response, settings)
         response.fraction = fraction
