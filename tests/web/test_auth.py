@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import PASSWORD, csrf_token
 from sqlalchemy import func, select
 
 from app import create_app
 from app.auth.routes import FAILED_LOGIN
 from app.extensions import db
 from app.models import Lesson, LessonProgress, LessonVisit, User
+from tests.conftest import PASSWORD, csrf_token
 
 LOGIN_PATH = "/auth/login"
 
