@@ -1,0 +1,117 @@
+"""Validation of quiz files: every problem names the file, the line and the fix, and nothing loads."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.content.bundle import read_content
+from app.content.problems import ContentInvalid
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def tree(tmp_path):
+    shutil.copytree(FIXTURES / "course", tmp_path / "course")
+    shutil.copytree(FIXTURES / "quizzes", tmp_path / "quizzes")
+    return tmp_path
+
+
+def problems_for(tree) -> list[str]:
+    with pytest.raises(ContentInvalid) as caught:
+        read_content(tree / "course", tree / "quizzes")
+    return [str(problem) for problem in caught.value.problems]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_fixture_quizzes_read(tree):
+    bundle = read_content(tree / "course", tree / "quizzes")
+    quizzes = {quiz.key: quiz for quiz in bundle.quizzes}
+    assert set(quizzes) == {"alpha-check", "beta-check", "final"}
+    alpha = quizzes["alpha-check"]
+    assert alpha.lesson == "alpha" and alpha.settings.attempts == 2 and alpha.settings.pass_mark == 60
+    pick = alpha.questions[0]
+    assert pick.source_lesson == "alpha" and pick.source_heading == "the-alpha-idea"
+    assert pick.html["Alpha letter"] == "Alpha letter"
+    assert quizzes["final"].settings.draw == 3 and quizzes["final"].settings.time_limit_seconds == 600
+
+
+def test_the_real_quizzes_are_valid():
+    bundle = read_content(REPO / "course", REPO / "quizzes")
+    lessons_with_quiz = {quiz.lesson for quiz in bundle.quizzes if quiz.kind == "lesson"}
+    assert lessons_with_quiz == {lesson.key for lesson in bundle.course.lessons}
+    finals = [quiz for quiz in bundle.quizzes if quiz.kind == "final"]
+    assert len(finals) == 1 and finals[0].settings.draw == 20 and len(finals[0].questions) >= 40
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("    type: single", "    type: essay", "quizzes/alpha-check.yaml:15: type: unknown question type 'essay'"),
+        ("    prompt: Which letter is alpha?\n", "", "quizzes/alpha-check.yaml:14: the question needs `prompt:`"),
+        ("      - {text: \"Alpha letter\", correct: true, feedback: FEEDBACK-RIGHT-PICK}",
+         "      - {text: \"Alpha letter\", feedback: FEEDBACK-RIGHT-PICK}",
+         "quizzes/alpha-check.yaml:19: choices:"),
+        ("    source: alpha#a-detail-of-alpha", "    source: omega#a-detail-of-alpha",
+         "quizzes/alpha-check.yaml:27: `source` names lesson 'omega', which does not exist"),
+        ("    source: alpha#a-detail-of-alpha", "    source: alpha#no-such-heading",
+         "quizzes/alpha-check.yaml:27: `source` names heading 'no-such-heading'"),
+        ("  - id: type-it", "  - id: pick-one", "quizzes/alpha-check.yaml:32: question id 'pick-one' repeats line 14"),
+        ("  attempts: 2", "  attempts: two", "quizzes/alpha-check.yaml:7: setting `attempts` must be a whole number"),
+        ("  grading: highest", "  grading: best", "quizzes/alpha-check.yaml:8: setting `grading` must be one of"),
+        ("  pass_mark: 60", "  pass_mark: 60\n  colour: blue", "quizzes/alpha-check.yaml:7: setting `colour` is unknown"),
+        ("lesson: alpha", "lesson: omega", "quizzes/alpha-check.yaml:3: `lesson` 'omega' names no lesson"),
+        ("      - {value: 4242, tolerance: 0}", "      - {value: lots}", "quizzes/alpha-check.yaml:43: answers[0].value"),
+    ],
+)
+def test_alpha_problems_name_file_line_and_fix(tree, old, new, expected):
+    edit(tree / "quizzes" / "alpha-check.yaml", old, new)
+    problems = problems_for(tree)
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_pool_larger_than_its_questions(tree):
+    edit(tree / "quizzes" / "final.yaml", "  draw: 3", "  draw: 9")
+    assert any(p.startswith("quizzes/final.yaml:8: `draw: 9` is more than the 5 questions") for p in problems_for(tree))
+
+
+def test_cloze_blank_without_definition_points_at_its_line(tree):
+    edit(tree / "quizzes" / "beta-check.yaml", "then [[2]].", "then [[2]] and [[3]].")
+    problems = problems_for(tree)
+    assert any(p.startswith("quizzes/beta-check.yaml:") and "[[3]]" in p for p in problems), problems
+
+
+def test_duplicate_quiz_ids_and_two_quizzes_for_one_lesson(tree):
+    text = (tree / "quizzes" / "alpha-check.yaml").read_text()
+    (tree / "quizzes" / "alpha-again.yaml").write_text(text)
+    problems = problems_for(tree)
+    assert any(p.startswith("quizzes/alpha-check.yaml:1: quiz id 'alpha-check' is already used") for p in problems)
+    assert any("lesson 'alpha' already has a quiz" in p for p in problems)
+
+
+def test_penalty_without_immediate_feedback(tree):
+    edit(tree / "quizzes" / "alpha-check.yaml", "  pass_mark: 60", "  pass_mark: 60\n  penalty: 0.5")
+    assert any("only applies with `feedback: immediate`" in p for p in problems_for(tree))
+
+
+def test_a_bad_quiz_loads_nothing(app, runner):
+    # Through the CLI: one broken quiz and nothing at all is loaded, lessons included.
+    quizzes = Path(app.config["QUIZZES_DIR"])
+    edit(quizzes / "beta-check.yaml", "    type: ordering", "    type: sorting")
+    result = runner.invoke(args=["content", "sync"])
+    assert result.exit_code == 1
+    assert "quizzes/beta-check.yaml:" in result.output and "nothing was loaded" in result.output
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import Lesson, Quiz
+
+    assert db.session.scalar(select(func.count()).select_from(Lesson)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Quiz)) == 0
