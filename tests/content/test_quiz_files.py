@@ -66,9 +66,11 @@ def test_the_real_quizzes_are_valid():
         ("  - id: type-it", "  - id: pick-one", "quizzes/alpha-check.yaml:32: question id 'pick-one' repeats line 14"),
         ("  attempts: 2", "  attempts: two", "quizzes/alpha-check.yaml:7: setting `attempts` must be a whole number"),
         ("  grading: highest", "  grading: best", "quizzes/alpha-check.yaml:8: setting `grading` must be one of"),
-        ("  pass_mark: 60", "  pass_mark: 60\n  colour: blue", "quizzes/alpha-check.yaml:7: setting `colour` is unknown"),
+        ("  pass_mark: 60", "  pass_mark: 60\n  colour: blue",
+         "quizzes/alpha-check.yaml:7: setting `colour` is unknown"),
         ("lesson: alpha", "lesson: omega", "quizzes/alpha-check.yaml:3: `lesson` 'omega' names no lesson"),
-        ("      - {value: 4242, tolerance: 0}", "      - {value: lots}", "quizzes/alpha-check.yaml:43: answers[0].value"),
+        ("      - {value: 4242, tolerance: 0}", "      - {value: lots}",
+         "quizzes/alpha-check.yaml:43: answers[0].value"),
     ],
 )
 def test_alpha_problems_name_file_line_and_fix(tree, old, new, expected):
