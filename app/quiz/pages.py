@@ -23,6 +23,8 @@ class QuestionView:
     public: dict[str, Any]
     html: dict[str, str]
     fields: dict[str, list[str]]
+    source_lesson: str = ""
+    source_heading: str = ""
     locked: bool = False
     tries: int = 0
     check: Grade | None = None
@@ -94,7 +96,8 @@ def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Respo
         views.append(QuestionView(
             number=attempt.question_ids.index(qid) + 1, id=qid, kind=definition["type"],
             points=definition["points"], prompt_html=definition["prompt_html"], public=question.public(order),
-            html=definition["html"], fields=fields, locked=bool(response and response.locked),
+            html=definition["html"], fields=fields, source_lesson=definition["source"]["lesson"],
+            source_heading=definition["source"]["heading"], locked=bool(response and response.locked),
             tries=response.tries if response else 0, check=check, review=review,
         ))
     return views

@@ -231,6 +231,7 @@ def test_immediate_mode_checks_and_penalises_extra_tries(client, course, student
     assert wrong.headers["Location"].endswith(f"/attempts/{attempt.id}?page=1#question-tf")
     page = html(client, f"/attempts/{attempt.id}")
     assert "✘</span> Incorrect" in page and "FEEDBACK-TF-WRONG" in page and "Tries: 1" in page
+    assert f'href="{COURSE}/lessons/beta#the-beta-idea"' in page
     client.post(f"/attempts/{attempt.id}/save",
                 data={"csrf_token": token, "go": "check:tf", "page": 1, "tf:answer": "true"})
     page = html(client, f"/attempts/{attempt.id}")
