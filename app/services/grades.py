@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.engine import combine_attempts, lesson_mastered
-from app.engine.quiz_rules import QuizSettings
-from app.models import Attempt, Quiz, QuizVersion
+from app.engine.quiz_rules import QuizSettings, review_items
+from app.models import Attempt, Quiz, QuizVersion, utcnow
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,11 @@ class QuizGrade:
     attempts: int
     best_percent: float | None
     grade_percent: float | None
+
+    @property
+    def score_shown(self) -> bool:
+        """Whether the quiz's review options let the learner see scores now."""
+        return "score" in review_items(self.settings, utcnow())
 
     @property
     def passed(self) -> bool:
