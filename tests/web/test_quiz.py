@@ -430,3 +430,13 @@ def test_course_complete_needs_every_lesson_mastered_and_the_final(client, cours
     save(client, final, answers_for(final))
     submit(client, final)
     assert "Course complete" in html(client, COURSE)
+
+
+def test_enter_in_an_answer_saves_rather_than_going_back(client, course, student):
+    attempt = start(client, "alpha-check")
+    page_two = html(client, f"/attempts/{attempt.id}?page=2")
+    form = page_two.split('id="attempt-form"', 1)[1]
+    # Implicit submission (Enter in a text field) presses the form's first submit button.
+    first_button = re.search(r'<button type="submit" name="go" value="([^"]+)"', form).group(1)
+    assert first_button == "save"
+    assert 'value="previous"' in form
