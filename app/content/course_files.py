@@ -12,7 +12,7 @@ from typing import Any
 from app.content.front_matter import split_front_matter
 from app.content.problems import ContentInvalid, ContentProblem, ProblemLog
 from app.content.rendering import Heading, render_markdown
-from app.content.yaml_lines import YamlSyntaxError, line_for, load_with_lines
+from app.content.yaml_lines import line_for, read_mapping_file
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_KEYS = {"id", "title", "order", "minutes", "objectives", "source_sections"}
@@ -138,17 +138,10 @@ def _read_course_yaml(path: Path, log: ProblemLog) -> tuple[dict, dict] | None:
     if not path.is_file():
         log.add(1, "missing course.yaml: create it with keys id, title, summary and source")
         return None
-    try:
-        data, lines = load_with_lines(path.read_text(encoding="utf-8"))
-    except YamlSyntaxError as exc:
-        log.add(exc.line, f"{exc.message} (fix the YAML syntax)")
+    loaded = read_mapping_file(path, log, "keys id, title, summary and source")
+    if loaded is None:
         return None
-    except UnicodeDecodeError:
-        log.add(1, "the file is not UTF-8 text: save it as UTF-8")
-        return None
-    if not isinstance(data, dict):
-        log.add(1, "course.yaml must be a mapping with keys id, title, summary and source")
-        return None
+    data, lines = loaded
     ok = _check_keys(data, lines, (), COURSE_KEYS, COURSE_KEYS, log)
     ok &= _check_slug(data, lines, log)
     for key in ("title", "summary"):

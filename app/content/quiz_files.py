@@ -13,7 +13,7 @@ from typing import Any
 from app.content.course_files import SLUG, CourseFiles
 from app.content.problems import ContentProblem, ProblemLog
 from app.content.rendering import render_inline, render_markdown
-from app.content.yaml_lines import YamlSyntaxError, line_for, load_with_lines
+from app.content.yaml_lines import line_for, read_mapping_file
 from app.engine import GRADING_METHODS, QuestionError, build_question
 from app.engine.quiz_rules import FEEDBACK_MODES, REVIEW_ITEMS, QuizSettings
 
@@ -92,17 +92,10 @@ def read_quizzes(quizzes_dir: Path, course: CourseFiles | None, problems: list[C
 
 
 def _read_quiz(path: Path, course: CourseFiles | None, log: ProblemLog):
-    try:
-        data, lines = load_with_lines(path.read_text(encoding="utf-8"))
-    except YamlSyntaxError as exc:
-        log.add(exc.line, f"{exc.message} (fix the YAML syntax)")
+    loaded = read_mapping_file(path, log, "id, title, settings and questions")
+    if loaded is None:
         return None
-    except UnicodeDecodeError:
-        log.add(1, "the file is not UTF-8 text: save it as UTF-8")
-        return None
-    if not isinstance(data, dict):
-        log.add(1, "a quiz file must be a mapping with id, title, settings and questions")
-        return None
+    data, lines = loaded
     before = len(log.problems)
     for key in data:
         if key not in QUIZ_KEYS:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from app.content.problems import ProblemLog
 
 Path_ = tuple[str | int, ...]
 
@@ -59,3 +62,19 @@ def line_for(lines: dict[Path_, int], path: Path_) -> int:
         if path[:end] in lines:
             return lines[path[:end]]
     return 1
+
+
+def read_mapping_file(path: Path, log: ProblemLog, shape: str) -> tuple[dict, dict] | None:
+    """Load a YAML file that must be a mapping; log a problem (naming `shape`) and return None if not."""
+    try:
+        data, lines = load_with_lines(path.read_text(encoding="utf-8"))
+    except YamlSyntaxError as exc:
+        log.add(exc.line, f"{exc.message} (fix the YAML syntax)")
+        return None
+    except UnicodeDecodeError:
+        log.add(1, "the file is not UTF-8 text: save it as UTF-8")
+        return None
+    if not isinstance(data, dict):
+        log.add(1, f"{path.name} must be a mapping with {shape}")
+        return None
+    return data, lines

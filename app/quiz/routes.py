@@ -19,6 +19,8 @@ from app.quiz.pages import pages_of, question_views
 from app.services import attempts as attempt_service
 from app.services.grades import course_quiz_grades
 
+TIME_UP = "Your time ran out: the attempt was submitted with the answers saved before the deadline."
+
 
 @bp.route("/courses/<course_key>/quizzes/<quiz_key>")
 @login_required
@@ -30,7 +32,7 @@ def quiz(course_key: str, quiz_key: str):
     now = utcnow()
     current = attempt_service.open_attempt(db.session, current_user.id, quiz.id)
     if current is not None and attempt_service.close_if_overdue(db.session, current, now):
-        flash("Your time ran out: the attempt was submitted with the answers saved before the deadline.", "info")
+        flash(TIME_UP, "info")
         current = None
     db.session.commit()
     version = db.session.get(QuizVersion, quiz.current_version_id)
@@ -70,13 +72,9 @@ def start(course_key: str, quiz_key: str):
 @writes
 def attempt(attempt_id: int):
     """One page of an attempt in progress."""
-    attempt = _attempt_or_404(attempt_id)
-    require(can_take_attempt(current_user, attempt))
-    if attempt.state == "in_progress" and attempt_service.close_if_overdue(db.session, attempt):
-        db.session.commit()
-        flash("Your time ran out: the attempt was submitted with the answers saved before the deadline.", "info")
-    if attempt.state != "in_progress":
-        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    attempt = _open_attempt_or_redirect(attempt_id)
+    if not isinstance(attempt, Attempt):
+        return attempt
     settings = attempt_service.settings_of(attempt.version)
     pages = pages_of(attempt, settings.questions_per_page)
     page = min(max(request.args.get("page", 1, type=int), 1), len(pages))
@@ -135,12 +133,9 @@ def _check(attempt: Attempt, qid: str, page: int):
 @writes
 def summary(attempt_id: int):
     """Before submitting: which questions are answered, and the submit button."""
-    attempt = _attempt_or_404(attempt_id)
-    require(can_take_attempt(current_user, attempt))
-    if attempt.state == "in_progress" and attempt_service.close_if_overdue(db.session, attempt):
-        db.session.commit()
-    if attempt.state != "in_progress":
-        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    attempt = _open_attempt_or_redirect(attempt_id)
+    if not isinstance(attempt, Attempt):
+        return attempt
     settings = attempt_service.settings_of(attempt.version)
     answered = {r.question_id for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt.id))
                 if any(value.strip() for values in r.raw.values() for value in values)}
@@ -206,6 +201,18 @@ def _quiz_or_404(course_key: str, quiz_key: str) -> Quiz:
     if quiz is None:
         abort(404)
     return quiz
+
+
+def _open_attempt_or_redirect(attempt_id: int):
+    """The student's own attempt if it still takes answers; else (time up, or submitted) a redirect to its review."""
+    attempt = _attempt_or_404(attempt_id)
+    require(can_take_attempt(current_user, attempt))
+    if attempt.state == "in_progress" and attempt_service.close_if_overdue(db.session, attempt):
+        db.session.commit()
+        flash(TIME_UP, "info")
+    if attempt.state != "in_progress":
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    return attempt
 
 
 def _attempt_or_404(attempt_id: int) -> Attempt:
