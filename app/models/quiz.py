@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -66,6 +66,10 @@ class Attempt(Base):
         CheckConstraint("state IN ('in_progress', 'submitted')", name="state_known"),
         CheckConstraint("number >= 1", name="number_positive"),
         Index("ix_attempt_quiz_state", "quiz_id", "state"),
+        # At most one open attempt per student and quiz, whatever the isolation level: on PostgreSQL two
+        # concurrent starts can both see none open and go on to take different numbers.
+        Index("uq_attempt_one_open", "user_id", "quiz_id", unique=True,
+              sqlite_where=text("state = 'in_progress'"), postgresql_where=text("state = 'in_progress'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
