@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import ROLES, User
@@ -32,8 +33,12 @@ def create_user(session: Session, *, email: str, name: str, password: str, role:
         raise EmailTaken(email)
     user = User(email=normalize_email(email), name=name.strip(), role=role)
     user.set_password(password)
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        # Two registrations with one email at the same moment: the unique constraint decides.
+        raise EmailTaken(email) from None
     return user
 
 

@@ -126,6 +126,11 @@ def close_if_overdue(session: Session, attempt: Attempt, now: datetime | None = 
 
 
 def _ensure_open(session: Session, attempt: Attempt, now: datetime) -> None:
+    # Lock the attempt row (PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers) so a
+    # save can never land after a concurrent submit has graded the answers.
+    state = session.scalar(select(Attempt.state).where(Attempt.id == attempt.id).with_for_update())
+    if state != attempt.state:
+        session.refresh(attempt)
     if attempt.state != "in_progress":
         raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
     if close_if_overdue(session, attempt, now):

@@ -442,3 +442,43 @@ def test_enter_in_an_answer_saves_rather_than_going_back(client, course, student
     first_button = re.search(r'<button type="submit" name="go" value="([^"]+)"', form).group(1)
     assert first_button == "save"
     assert 'value="previous"' in form
+
+
+def test_a_save_racing_a_submit_never_changes_a_graded_answer(app, course, make_user):
+    make_user(email="racer@example.org")
+    tabs = [app.test_client() for _ in range(2)]
+    assert AuthActions(tabs[0]).login("racer@example.org").status_code == 302
+    attempt = start(tabs[0], "alpha-check")
+    right = answers_for(attempt)
+    save(tabs[0], attempt, right)
+    wrong = {"questions": list(attempt.question_ids), "type-it:answer": ["late change"]}
+    token = csrf_token(tabs[0], "/auth/login")
+    # The second tab shares the session as it is now, CSRF token included.
+    cookie = tabs[0].get_cookie("session", domain="parley.test")
+    tabs[1].set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    attempt_id = attempt.id
+    barrier = threading.Barrier(2)
+
+    statuses = []
+
+    def late_save():
+        barrier.wait()
+        statuses.append(tabs[0].post(f"/attempts/{attempt_id}/save",
+                                     data={**wrong, "csrf_token": token, "go": "save", "page": 1}).status_code)
+
+    def submit_now():
+        barrier.wait()
+        statuses.append(tabs[1].post(f"/attempts/{attempt_id}/submit", data={"csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=late_save), threading.Thread(target=submit_now)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.commit()
+    db.session.expire_all()
+    response = db.session.scalars(select(Response).where(Response.attempt_id == attempt_id,
+                                                         Response.question_id == "type-it")).one()
+    graded_as_typed = (response.raw == {"answer": ["late change"]}) == (response.marks == 0)
+    assert statuses == [302, 302]
+    assert graded_as_typed, (response.raw, response.marks)
