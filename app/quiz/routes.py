@@ -7,6 +7,7 @@ from collections import defaultdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.database import writes
 from app.engine.quiz_rules import attempts_left, review_items, start_refusal
@@ -37,8 +38,11 @@ def quiz(course_key: str, quiz_key: str):
     db.session.commit()
     version = db.session.get(QuizVersion, quiz.current_version_id)
     settings = attempt_service.settings_of(version)
-    attempts = db.session.scalars(select(Attempt).where(Attempt.user_id == current_user.id,
-                                                        Attempt.quiz_id == quiz.id).order_by(Attempt.number)).all()
+    # Each attempt's review rules come from its own version: load them all in one query, not one each.
+    attempts = db.session.scalars(
+        select(Attempt).options(selectinload(Attempt.version))
+        .where(Attempt.user_id == current_user.id, Attempt.quiz_id == quiz.id).order_by(Attempt.number)
+    ).all()
     grade = course_quiz_grades(db.session, quiz.course_id, current_user.id).get(quiz.id)
     refusal = None if current else start_refusal(settings, len(attempts), now)
     shows = {attempt.id: review_items(attempt_service.settings_of(attempt.version), now) for attempt in attempts}

@@ -482,3 +482,17 @@ def test_a_save_racing_a_submit_never_changes_a_graded_answer(app, course, make_
     graded_as_typed = (response.raw == {"answer": ["late change"]}) == (response.marks == 0)
     assert statuses == [302, 302]
     assert graded_as_typed, (response.raw, response.marks)
+
+
+def test_quiz_page_queries_do_not_grow_with_attempts(client, course, student, count_queries):
+    url = quiz_url("beta-check")  # unlimited attempts
+    first = start(client, "beta-check")
+    submit(client, first)
+    client.get(url)
+    with count_queries() as one:
+        client.get(url)
+    for _ in range(3):
+        submit(client, start(client, "beta-check"))
+    with count_queries() as four:
+        client.get(url)
+    assert len(four) == len(one), four
