@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.content.bundle import read_content
 from app.content.problems import ContentInvalid
 from app.extensions import db
 from app.models import ROLES
+from app.passwords import password_problem
+from app.secret_key import SecretKeyError, ensure_secret_key_file
 from app.services.accounts import EmailTaken, create_user, find_by_email, generate_password
 from app.services.content_sync import sync_content
 
@@ -76,8 +78,9 @@ def users_create(email: str, name: str, role: str, password: str | None, generat
     if password is None:
         password = generate_password() if generate else click.prompt("Password", hide_input=True,
                                                                     confirmation_prompt=True)
-    if len(password) < 10:
-        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     try:
         create_user(db.session, email=email, name=name, password=password, role=role)
         db.session.commit()
@@ -105,7 +108,19 @@ def users_demo() -> None:
         click.echo("These passwords are shown only now; keep them.")
 
 
+@click.command("secret-key")
+@with_appcontext
+def secret_key_command() -> None:
+    """Write a random signing key to instance/secret_key (mode 600) unless one is there; never print it."""
+    try:
+        path, created = ensure_secret_key_file(current_app.instance_path)
+    except SecretKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{'created' if created else 'kept'}: {path}")
+
+
 def register_commands(app: Flask) -> None:
     """Attach Parley's command groups to the app's CLI."""
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(secret_key_command)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from flask import Config
 
-# Secrets that ship in this repository or its docs; production must never run with them.
-KNOWN_DEFAULT_SECRETS = frozenset({"", "dev", "changeme", "secret", "parley-dev-secret-not-for-production"})
-DEV_SECRET_KEY = "parley-dev-secret-not-for-production"
+from app.secret_key import SecretKeyError, generate_secret_key, read_secret_key_file, secret_key_weakness
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("development", "production")
 
 
 class ConfigError(RuntimeError):
@@ -28,10 +30,15 @@ def default_config(instance_path: str) -> dict[str, Any]:
     """Return the built-in defaults: an embedded SQLite database under the instance folder."""
     return {
         "ENV_NAME": "development",
-        "SECRET_KEY": DEV_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'parley.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "SQLITE_BUSY_TIMEOUT_MS": 15000,
+        # Every wait for the database ends well before gunicorn's 30 s worker timeout, so one stuck lock or
+        # slow query answers a 503 page instead of hanging (and getting killed in) every worker.
+        "SQLITE_BUSY_TIMEOUT_MS": 10000,
+        "DB_LOCK_TIMEOUT_MS": 5000,
+        "DB_STATEMENT_TIMEOUT_MS": 10000,
+        "DB_CONNECT_TIMEOUT_S": 5,
+        "DB_POOL_TIMEOUT_S": 10,
         "COURSE_DIR": str(PROJECT_ROOT / "course"),
         "QUIZZES_DIR": str(PROJECT_ROOT / "quizzes"),
         "MIGRATIONS_DIR": str(PROJECT_ROOT / "migrations"),
@@ -44,6 +51,30 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "HEARTBEAT_SECONDS": 30,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Multipart forms only (urlencoded ones are bounded by MAX_CONTENT_LENGTH alone): the largest text
+        # field and the most fields or files one request may hold before Werkzeug answers 413. The largest
+        # form, a quiz page, posts a few fields per question.
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        "MAX_FORM_PARTS": 1000,
+        # Sessions stay browser sessions (a permanent one would weaken Flask-Login's strong protection), but
+        # Flask refuses a session cookie signed longer ago than this, so one ends within 12 hours of sign-in
+        # even if the browser stays open. "Keep me signed in" lasts REMEMBER_COOKIE_DURATION.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "REMEMBER_COOKIE_REFRESH_EACH_REQUEST": False,
+        # How many proxies in front of Parley set X-Forwarded-For/-Proto/-Host (0: trust none of them).
+        "PROXY_HOPS": 0,
+        "HSTS_SECONDS": 365 * 24 * 3600,
+        # Sign-in and registration throttles (moving windows, so a burst cannot straddle a boundary).
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "parley",
+        "SIGNIN_LIMIT_PER_ADDRESS": "60 per minute",
+        "SIGNIN_FAILURES_PER_ADDRESS": "20 per minute; 200 per hour",
+        "SIGNIN_FAILURES_PER_ACCOUNT": "5 per minute; 30 per hour",
+        "REGISTRATION_LIMIT_PER_ADDRESS": "10 per minute; 60 per hour",
+        "REGISTRATION_LIMIT_PER_ACCOUNT": "5 per hour",
     }
 
 
@@ -63,7 +94,35 @@ def env_config() -> dict[str, Any]:
         out["REGISTRATION_OPEN"] = _env_bool("PARLEY_REGISTRATION_OPEN", True)
     if "PARLEY_HTTPS" in os.environ:
         out["HTTPS"] = _env_bool("PARLEY_HTTPS", False)
+    if os.environ.get("PARLEY_PROXY_HOPS"):
+        out["PROXY_HOPS"] = _env_int("PARLEY_PROXY_HOPS")
+    if os.environ.get("PARLEY_RATELIMIT_STORAGE_URL"):
+        out["RATELIMIT_STORAGE_URI"] = os.environ["PARLEY_RATELIMIT_STORAGE_URL"]
+    if os.environ.get("PARLEY_SESSION_HOURS"):
+        out["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=_env_int("PARLEY_SESSION_HOURS"))
+    if os.environ.get("PARLEY_REMEMBER_DAYS"):
+        out["REMEMBER_COOKIE_DURATION"] = timedelta(days=_env_int("PARLEY_REMEMBER_DAYS"))
+    for key in ("DB_LOCK_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS"):
+        if os.environ.get(f"PARLEY_{key}"):
+            out[key] = _env_int(f"PARLEY_{key}")
     return out
+
+
+def _env_int(name: str) -> int:
+    value = os.environ[name].strip()
+    if not value.isdigit():
+        raise ConfigError(f"{name}={value!r} must be a whole number of 0 or more.")
+    return int(value)
+
+
+def engine_options(config: dict[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy engine options, with a bounded wait for a pooled connection where there is a pool to wait on."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    # An in-memory SQLite database has a single connection and no pool timeout to set.
+    if uri not in ("sqlite://", "sqlite:///:memory:"):
+        options.setdefault("pool_timeout", config["DB_POOL_TIMEOUT_S"])
+    return options
 
 
 def normalize_database_url(url: str) -> str:
@@ -77,27 +136,46 @@ def normalize_database_url(url: str) -> str:
 def load_config(instance_path: str, overrides: dict[str, Any] | None) -> dict[str, Any]:
     """Merge defaults, instance/config.py, environment and overrides, then enforce safety rules."""
     config = default_config(instance_path)
-    instance_file = Path(instance_path) / "config.py"
-    if instance_file.is_file():
-        namespace: dict[str, Any] = {}
-        exec(compile(instance_file.read_text(), str(instance_file), "exec"), namespace)
-        config.update({k: v for k, v in namespace.items() if k.isupper()})
+    instance_config = Config(instance_path)
+    instance_config.from_pyfile("config.py", silent=True)
+    config.update(instance_config)
     config.update(env_config())
     config.update(overrides or {})
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config)
     # Secure cookies follow one switch so HTTPS deployments cannot forget one of them.
     config.setdefault("SESSION_COOKIE_SECURE", bool(config["HTTPS"]))
     config.setdefault("REMEMBER_COOKIE_SECURE", bool(config["HTTPS"]))
-    if config["ENV_NAME"] == "production":
-        check_production(config)
+    if config["ENV_NAME"] not in ENVIRONMENTS:
+        raise ConfigError(f"PARLEY_ENV={config['ENV_NAME']!r} is not known: use one of {', '.join(ENVIRONMENTS)}.")
+    config["SECRET_KEY"] = resolve_secret_key(config, instance_path)
     return config
 
 
-def check_production(config: dict[str, Any]) -> None:
-    """Refuse to run in production with a missing, short or shipped SECRET_KEY."""
-    secret = config.get("SECRET_KEY") or ""
-    if secret in KNOWN_DEFAULT_SECRETS or len(secret) < 32:
-        raise ConfigError(
-            "PARLEY_ENV=production needs a SECRET_KEY of at least 32 random characters; "
-            'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
-        )
+def resolve_secret_key(config: dict[str, Any], instance_path: str) -> str:
+    """The signing key: the configured one, else instance/secret_key, else (not in production) a random one.
+
+    A key that anyone could know is refused everywhere, because it lets anyone forge a remember-me
+    cookie for any account; production also refuses one that is short or not random.
+    """
+    secret = config.get("SECRET_KEY")
+    if not secret:
+        try:
+            secret = read_secret_key_file(instance_path)
+        except SecretKeyError as exc:
+            raise ConfigError(str(exc)) from None
+    if not secret:
+        if config["ENV_NAME"] == "production":
+            raise ConfigError(_secret_advice("is not set"))
+        # Development without a key: sessions last until the process ends. bin/serve writes a lasting one.
+        return generate_secret_key()
+    weakness = secret_key_weakness(secret)
+    if weakness and (config["ENV_NAME"] == "production" or weakness == "is a published example key"):
+        raise ConfigError(_secret_advice(weakness))
+    return secret
+
+
+def _secret_advice(weakness: str) -> str:
+    return (f"SECRET_KEY {weakness}. Set SECRET_KEY to at least 32 random characters, e.g. "
+            '`python3 -c "import secrets; print(secrets.token_urlsafe(48))"`, '
+            "or run `flask secret-key` to write one to instance/secret_key.")
