@@ -1,23 +1,37 @@
-"""Session, cookie and header policy, and the user loader."""
+"""Session, cookie and header policy, the user loader, and running behind a proxy."""
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, session
+from flask import Flask, Response, current_app, request, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import db, login_manager
 from app.models import User
 
+# Primary keys are 32-bit integers on PostgreSQL; a larger id in a forged cookie must not reach it.
+MAX_ID = 2**31 - 1
+
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+                      "payment=(), usb=(), browsing-topics=()")
+
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Load the signed-in user from the session; unknown or malformed ids mean nobody."""
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+    """The user a session or remember-me cookie names, if its session token is still current and the account active.
+
+    The token changes at sign-out, password change and deactivation, so a captured cookie stops working then.
+    """
+    ident, _, token = (user_id or "").partition(".")
+    if not ident.isdigit() or not token or not 0 < int(ident) <= MAX_ID:
         return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.is_active or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -34,15 +48,29 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
+def no_store(view):
+    """Mark a view whose pages must not be kept by the browser or a proxy (answers, reviews, the account)."""
+    view.no_store = True
+    return view
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; "
         "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     )
+    if current_app.config["HTTPS"]:
+        response.headers.setdefault("Strict-Transport-Security",
+                                    f"max-age={int(current_app.config['HSTS_SECONDS'])}; includeSubDomains")
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if getattr(view, "no_store", False):
+        # A shared or back-button copy of an attempt or review would show answers to the next person.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -59,6 +87,10 @@ def _resolve_user_first() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Install response headers that every page gets, and load the user at the start of each request."""
+    """Install response headers that every page gets, load the user first, and trust the configured proxies."""
     app.before_request(_resolve_user_first)
     app.after_request(_security_headers)
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        # Only as many hops as the deployment really has: each trusted hop lets a client spoof one header.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)

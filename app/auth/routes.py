@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and registration pages."""
+"""Sign-in, sign-out, registration and the account page."""
 
 from __future__ import annotations
 
@@ -6,16 +6,35 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
-from app.auth.forms import LoginForm, RegisterForm
-from app.extensions import db
+from app.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from app.extensions import db, limiter
 from app.models import User
-from app.security import safe_next_url
-from app.services.accounts import EmailTaken, find_by_email, register_student
+from app.security import no_store, safe_next_url
+from app.services.accounts import EmailTaken, change_password, find_by_email, normalize_email, register_student
 
 FAILED_LOGIN = "That email and password do not match an account."
 
 
+def _posted_account() -> str:
+    """Throttle key for limits per account: the email being tried, whether or not it has an account."""
+    return "account:" + normalize_email(request.form.get("email", ""))[:254]
+
+
+def _config_limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def _failed(response) -> bool:
+    """A sign-in that did not end in a redirect (wrong password, bad form) counts against the limits."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_config_limit("SIGNIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_config_limit("SIGNIN_FAILURES_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(_config_limit("SIGNIN_FAILURES_PER_ACCOUNT"), methods=["POST"], key_func=_posted_account,
+               deduct_when=_failed)
+@no_store
 def login():
     """Show the sign-in form and sign the user in."""
     form = LoginForm()
@@ -40,14 +59,20 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out and forget the session."""
-    logout_user()
+    """Sign out everywhere: the session token changes, so no copy of a session or remember-me cookie still works."""
+    current_user.revoke_sessions()
+    db.session.commit()
     session.clear()
+    # After the clear: logout_user leaves the flag that makes Flask-Login delete the remember-me cookie.
+    logout_user()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_config_limit("REGISTRATION_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_config_limit("REGISTRATION_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_posted_account)
+@no_store
 def register():
     """Let a visitor create a student account, unless registration is closed."""
     if not current_app.config["REGISTRATION_OPEN"]:
@@ -67,3 +92,24 @@ def register():
             flash("Welcome to Parley. Your account is ready.", "success")
             return redirect(url_for("learn.home"))
     return render_template("auth/register.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_config_limit("SIGNIN_FAILURES_PER_ACCOUNT"), methods=["POST"],
+               key_func=lambda: f"password-change:{current_user.id}", deduct_when=lambda r: r.status_code != 302)
+@no_store
+def account():
+    """The signed-in person's account: who they are, and a form to change the password."""
+    form = ChangePasswordForm(account_email=current_user.email, account_name=current_user.name)
+    if form.validate_on_submit():
+        if change_password(current_user, form.current.data, form.password.data):
+            db.session.commit()
+            # The old token is gone: sign this browser in again under the new one, keeping remember-me off.
+            session.clear()
+            login_user(current_user._get_current_object())
+            flash("Your password has been changed. Every other device has been signed out.", "success")
+            return redirect(url_for("auth.account"))
+        db.session.rollback()
+        form.current.errors.append("That is not your current password.")
+    return render_template("auth/account.html", form=form)

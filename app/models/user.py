@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -30,6 +31,16 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(20), default="student")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of every session and remember-me cookie; a new one signs the account out everywhere.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: new_session_token())
+
+    def get_id(self) -> str:
+        """The value Flask-Login stores in the session and the remember-me cookie: id and session token."""
+        return f"{self.id}.{self.session_token}"
+
+    def revoke_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie issued for this account so far."""
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:
@@ -52,3 +63,8 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+def new_session_token() -> str:
+    """A random token naming one generation of an account's sessions."""
+    return secrets.token_urlsafe(24)

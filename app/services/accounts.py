@@ -29,10 +29,11 @@ def create_user(session: Session, *, email: str, name: str, password: str, role:
     """Create an account with a hashed password; raise EmailTaken or ValueError on bad input."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    user = User(email=normalize_email(email), name=name.strip(), role=role)
+    # Hash before looking the email up, so a taken email answers no faster than a free one.
+    user.set_password(password)
     if find_by_email(session, email) is not None:
         raise EmailTaken(email)
-    user = User(email=normalize_email(email), name=name.strip(), role=role)
-    user.set_password(password)
     try:
         with session.begin_nested():
             session.add(user)
@@ -40,6 +41,15 @@ def create_user(session: Session, *, email: str, name: str, password: str, role:
         # Two registrations with one email at the same moment: the unique constraint decides.
         raise EmailTaken(email) from None
     return user
+
+
+def change_password(user: User, current: str, new: str) -> bool:
+    """Set a new password if the current one is right; every other session of the account ends."""
+    if not user.check_password(current):
+        return False
+    user.set_password(new)
+    user.revoke_sessions()
+    return True
 
 
 def register_student(session: Session, name: str, email: str, password: str) -> User:

@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.auth.routes import FAILED_LOGIN
 from app.extensions import db
 from app.models import Lesson, LessonProgress, LessonVisit, User
@@ -37,6 +36,8 @@ PROTECTED = [
     ("GET", "/attempts/{visit}/summary"),
     ("POST", "/attempts/{visit}/submit"),
     ("GET", "/attempts/{visit}/review"),
+    ("GET", "/auth/account"),
+    ("POST", "/auth/account"),
 ]
 
 CSRF_VALUE = re.compile(r'((?:name="csrf_token"[^>]*value|name="csrf-token" content)=")[^"]*(")')
@@ -57,9 +58,10 @@ def users_with_email(email: str) -> list[User]:
 
 
 def signed_in_user_id(client) -> str | None:
-    """The user id the session cookie carries, if any."""
+    """The user id the session cookie carries (without its session token), if any."""
     with client.session_transaction() as sess:
-        return sess.get("_user_id")
+        value = sess.get("_user_id")
+    return value.partition(".")[0] if value else None
 
 
 def flashes(html: str) -> list[tuple[str, str]]:
@@ -93,28 +95,6 @@ def login_location(response) -> tuple[str, dict[str, list[str]]]:
     parts = urlsplit(response.location)
     assert parts.netloc in ("", "parley.test"), response.location
     return parts.path, parse_qs(parts.query)
-
-
-@pytest.fixture()
-def make_app(app):
-    """Factory: another app on the same test database, with config overrides; engines disposed after."""
-    made = []
-
-    def make(**overrides):
-        config = {key: app.config[key] for key in
-                  ("TESTING", "SQLALCHEMY_DATABASE_URI", "COURSE_DIR", "QUIZZES_DIR", "SERVER_NAME")}
-        config.update(overrides)
-        other = create_app(config)
-        made.append(other)
-        return other
-
-    # The other app has its own session: release anything this one holds so it never waits on us.
-    db.session.commit()
-    yield make
-    for other in made:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture()
