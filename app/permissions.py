@@ -43,6 +43,12 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
+def require_visible(allowed: bool) -> None:
+    """Answer 404 unless the check passed: for a learner's own records, whose existence is itself private."""
+    if not allowed:
+        abort(404)
+
+
 def can_view_quiz(user: User, quiz: Quiz) -> bool:
     """Any signed-in user may open a live quiz; retired ones only staff."""
     return user.is_authenticated and (quiz.retired_at is None or is_staff(user))

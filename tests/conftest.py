@@ -126,6 +126,28 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture()
+def make_app(app):
+    """Factory: another app on the same test database, with config overrides; engines disposed after."""
+    made = []
+
+    def make(**overrides):
+        config = {key: app.config[key] for key in
+                  ("TESTING", "SQLALCHEMY_DATABASE_URI", "COURSE_DIR", "QUIZZES_DIR", "SERVER_NAME")}
+        config.update(overrides)
+        other = create_app(config)
+        made.append(other)
+        return other
+
+    # The other app has its own session: release anything this one holds so it never waits on us.
+    db.session.commit()
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture()
 def client(app):
     """A test client for the app."""
     return app.test_client()

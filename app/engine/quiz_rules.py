@@ -75,11 +75,31 @@ def attempts_left(settings: QuizSettings, attempts_used: int) -> int | None:
 
 
 def deadline_for(settings: QuizSettings, started_at: datetime) -> datetime | None:
-    """The moment an attempt's time runs out, or None without a time limit (capped by the close date)."""
-    deadline = started_at + timedelta(seconds=settings.time_limit_seconds) if settings.time_limit_seconds else None
-    if settings.closes and (deadline is None or settings.closes < deadline):
-        return settings.closes
-    return deadline
+    """The moment an attempt's time limit runs out, or None without one (the close date is applied apart)."""
+    if not settings.time_limit_seconds:
+        return None
+    return started_at + timedelta(seconds=settings.time_limit_seconds)
+
+
+def effective_deadline(time_limit_deadline: datetime | None, closes: datetime | None) -> datetime | None:
+    """When an attempt stops taking answers: its own time limit or the quiz's close date now, whichever is first.
+
+    The close date is read from the quiz as it is now, not as it was when the attempt began, so an
+    extended quiz extends its open attempts and an earlier close cuts them short.
+    """
+    if closes is None:
+        return time_limit_deadline
+    if time_limit_deadline is None:
+        return closes
+    return min(time_limit_deadline, closes)
+
+
+def not_open_refusal(schedule: QuizSettings, now: datetime) -> str | None:
+    """Why an attempt in progress takes no answers now because the quiz has not opened (yet, or again)."""
+    if schedule.opens and now < schedule.opens:
+        return (f"This quiz does not open until {schedule.opens:%d %B %Y at %H:%M} UTC. "
+                "Your saved answers are kept; come back then to go on.")
+    return None
 
 
 def accepts_answers(deadline: datetime | None, grace_seconds: int, now: datetime) -> bool:
@@ -87,7 +107,11 @@ def accepts_answers(deadline: datetime | None, grace_seconds: int, now: datetime
     return deadline is None or now <= deadline + timedelta(seconds=grace_seconds)
 
 
-def review_items(settings: QuizSettings, now: datetime) -> frozenset[str]:
-    """What a student may see of a submitted attempt now: the after-close set once the quiz closed."""
-    closed = settings.closes is not None and now >= settings.closes
-    return frozenset(settings.review_after_close if closed else settings.review_after_submit)
+def review_items(schedule: QuizSettings, now: datetime) -> frozenset[str]:
+    """What a student may see of a submitted attempt now, from the quiz's current settings.
+
+    The after-close set applies only while the quiz is closed: reopening it hides the keys again,
+    so nobody can answer a reopened quiz from an old review.
+    """
+    closed = schedule.closes is not None and now >= schedule.closes
+    return frozenset(schedule.review_after_close if closed else schedule.review_after_submit)

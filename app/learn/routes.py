@@ -12,7 +12,7 @@ from app.extensions import db
 from app.learn import bp
 from app.learn.forms import CompleteLessonForm
 from app.models import Course, Lesson, LessonVisit
-from app.permissions import can_log_visit, can_view_lesson, load_or_404, require
+from app.permissions import can_log_visit, can_view_lesson, load_or_404, require, require_visible
 from app.services import progress
 from app.services.grades import quiz_passed
 
@@ -102,7 +102,7 @@ def complete(course_key: str, lesson_key: str):
 def heartbeat(visit_id: int):
     """Credit reading time to an open lesson page."""
     visit = load_or_404(LessonVisit, visit_id)
-    require(can_log_visit(current_user, visit))
+    require_visible(can_log_visit(current_user, visit))
     progress.credit_time(db.session, visit)
     db.session.commit()
     return "", 204

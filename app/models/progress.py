@@ -16,6 +16,8 @@ class LessonVisit(Base):
     __tablename__ = "lesson_visit"
     __table_args__ = (
         Index("ix_lesson_visit_user_lesson", "user_id", "lesson_id"),
+        # The learner's latest heartbeat across all visits, so open tabs cannot add up to more than the clock.
+        Index("ix_lesson_visit_user_seen", "user_id", "last_seen_at"),
         CheckConstraint("seconds >= 0", name="seconds_not_negative"),
     )
 

@@ -33,6 +33,9 @@ class Quiz(Base):
     current_version_id: Mapped[int | None] = mapped_column(default=None)
 
     versions: Mapped[list[QuizVersion]] = relationship(back_populates="quiz", order_by="QuizVersion.number")
+    # The version whose dates and review options govern every attempt, whichever version it was taken on.
+    current_version: Mapped[QuizVersion | None] = relationship(
+        primaryjoin="foreign(Quiz.current_version_id) == QuizVersion.id", viewonly=True)
     course: Mapped[Course] = relationship()
 
 
@@ -83,6 +86,8 @@ class Attempt(Base):
     orders: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(12), default="in_progress")
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the attempt's own time limit runs out (None: no limit). The quiz's current close date may end
+    # it sooner: see quiz_rules.effective_deadline.
     deadline: Mapped[datetime | None] = mapped_column(default=None)
     submitted_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_by: Mapped[str | None] = mapped_column(String(12), default=None)
@@ -112,6 +117,9 @@ class Response(Base):
     # Immediate feedback: how many checks so far, and the checked (penalised) fraction.
     tries: Mapped[int] = mapped_column(default=0)
     checked_fraction: Mapped[float | None] = mapped_column(Float, default=None)
+    # The answer as it was last checked: feedback is shown only while the saved answer still equals it,
+    # so saving a changed answer never grades it for free.
+    checked_raw: Mapped[dict[str, list[str]] | None] = mapped_column(JSON, default=None)
     locked: Mapped[bool] = mapped_column(default=False)
     fraction: Mapped[float | None] = mapped_column(Float, default=None)
     marks: Mapped[float | None] = mapped_column(Float, default=None)

@@ -28,6 +28,8 @@ class QuestionView:
     locked: bool = False
     tries: int = 0
     check: Grade | None = None
+    # Checked before, but the saved answer has changed since: no verdict until it is checked again.
+    changed_since_check: bool = False
     review: ReviewView | None = None
 
     def text(self, value: str) -> str:
@@ -76,9 +78,14 @@ def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Respo
         order = attempt.orders.get(qid)
         response = responses.get(qid)
         fields = dict(response.raw) if response else {}
-        check = None
-        if immediate and response is not None and response.tries:
-            check = question.grade(question.normalize(fields))
+        check, changed = None, False
+        if immediate and response is not None and response.checked_raw is not None:
+            # Only what the last Check graded is shown: grading the saved answer instead would let a student
+            # try every choice with plain saves and pay the penalty once.
+            if response.locked or question.normalize(fields) == question.normalize(response.checked_raw):
+                check = question.grade(question.normalize(response.checked_raw))
+            else:
+                changed = True
         review = None
         if review_items is not None:
             grade = question.grade(question.normalize(fields))
@@ -98,7 +105,7 @@ def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Respo
             points=definition["points"], prompt_html=definition["prompt_html"], public=question.public(order),
             html=definition["html"], fields=fields, source_lesson=definition["source"]["lesson"],
             source_heading=definition["source"]["heading"], locked=bool(response and response.locked),
-            tries=response.tries if response else 0, check=check, review=review,
+            tries=response.tries if response else 0, check=check, changed_since_check=changed, review=review,
         ))
     return views
 

@@ -10,13 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.database import writes
-from app.engine.quiz_rules import attempts_left, review_items, start_refusal
+from app.engine.quiz_rules import attempts_left, not_open_refusal, review_items, start_refusal
 from app.extensions import db
 from app.models import Attempt, Course, Quiz, QuizVersion, Response, utcnow
-from app.permissions import can_review_attempt, can_take_attempt, can_view_quiz, require
+from app.permissions import can_review_attempt, can_take_attempt, can_view_quiz, require, require_visible
 from app.quiz import bp
 from app.quiz.forms import AttemptPageForm, StartAttemptForm, SubmitAttemptForm
 from app.quiz.pages import pages_of, question_views
+from app.security import no_store
 from app.services import attempts as attempt_service
 from app.services.grades import course_quiz_grades
 
@@ -26,6 +27,7 @@ TIME_UP = "Your time ran out: the attempt was submitted with the answers saved b
 @bp.route("/courses/<course_key>/quizzes/<quiz_key>")
 @login_required
 @writes
+@no_store
 def quiz(course_key: str, quiz_key: str):
     """The quiz's rules, the student's attempts and grade, and a button to start or continue."""
     quiz = _quiz_or_404(course_key, quiz_key)
@@ -33,7 +35,7 @@ def quiz(course_key: str, quiz_key: str):
     now = utcnow()
     current = attempt_service.open_attempt(db.session, current_user.id, quiz.id)
     if current is not None and attempt_service.close_if_overdue(db.session, current, now):
-        flash(TIME_UP, "info")
+        flash(attempt_service.CLOSED_MESSAGES.get(current.closed_by, TIME_UP), "info")
         current = None
     db.session.commit()
     version = db.session.get(QuizVersion, quiz.current_version_id)
@@ -44,8 +46,10 @@ def quiz(course_key: str, quiz_key: str):
         .where(Attempt.user_id == current_user.id, Attempt.quiz_id == quiz.id).order_by(Attempt.number)
     ).all()
     grade = course_quiz_grades(db.session, quiz.course_id, current_user.id).get(quiz.id)
-    refusal = None if current else start_refusal(settings, len(attempts), now)
-    shows = {attempt.id: review_items(attempt_service.settings_of(attempt.version), now) for attempt in attempts}
+    refusal = not_open_refusal(settings, now) if current else start_refusal(settings, len(attempts), now)
+    # What reviews show follows the quiz as it is now, for attempts on every version.
+    shown = review_items(settings, now)
+    shows = {attempt.id: shown for attempt in attempts}
     return render_template(
         "quiz/quiz.html", quiz=quiz, version=version, settings=settings, attempts=attempts, current=current,
         grade=grade, refusal=refusal, left=attempts_left(settings, len(attempts)), shows=shows,
@@ -74,6 +78,7 @@ def start(course_key: str, quiz_key: str):
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
 @writes
+@no_store
 def attempt(attempt_id: int):
     """One page of an attempt in progress."""
     attempt = _open_attempt_or_redirect(attempt_id)
@@ -86,7 +91,8 @@ def attempt(attempt_id: int):
     views = question_views(attempt, pages[page - 1], responses, immediate=settings.immediate)
     form = AttemptPageForm(page=page)
     return render_template("quiz/attempt.html", attempt=attempt, quiz=attempt.quiz, settings=settings,
-                           views=views, page=page, pages=len(pages), form=form)
+                           views=views, page=page, pages=len(pages), form=form,
+                           deadline=attempt_service.attempt_deadline(attempt))
 
 
 @bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
@@ -94,13 +100,19 @@ def attempt(attempt_id: int):
 def save(attempt_id: int):
     """Save the answers on a page, then go where the student asked (or answer 204 to autosave)."""
     attempt = _attempt_or_404(attempt_id)
-    require(can_take_attempt(current_user, attempt))
+    require_visible(can_take_attempt(current_user, attempt))
     form = AttemptPageForm()
     if not form.validate_on_submit():
         abort(400)
     autosave = request.headers.get("X-Parley-Autosave") == "1"
     try:
         attempt_service.save_answers(db.session, attempt, _posted_answers())
+    except attempt_service.AttemptPaused as paused:
+        db.session.rollback()
+        if autosave:
+            return {"saved": False, "message": str(paused)}, 409
+        flash(str(paused), "info")
+        return _to_quiz_page(attempt)
     except attempt_service.AttemptClosed as closed:
         db.session.commit()
         if autosave:
@@ -124,6 +136,10 @@ def _check(attempt: Attempt, qid: str, page: int):
     """Immediate mode: grade one question now and show its feedback."""
     try:
         attempt_service.check_answer(db.session, attempt, qid, _posted_answers().get(qid, {}))
+    except attempt_service.AttemptPaused as paused:
+        db.session.rollback()
+        flash(str(paused), "info")
+        return _to_quiz_page(attempt)
     except attempt_service.AttemptClosed as closed:
         db.session.commit()
         flash(str(closed), "info")
@@ -135,6 +151,7 @@ def _check(attempt: Attempt, qid: str, page: int):
 @bp.route("/attempts/<int:attempt_id>/summary")
 @login_required
 @writes
+@no_store
 def summary(attempt_id: int):
     """Before submitting: which questions are answered, and the submit button."""
     attempt = _open_attempt_or_redirect(attempt_id)
@@ -146,7 +163,8 @@ def summary(attempt_id: int):
     pages = pages_of(attempt, settings.questions_per_page)
     page_of = {qid: number for number, ids in enumerate(pages, start=1) for qid in ids}
     return render_template("quiz/summary.html", attempt=attempt, quiz=attempt.quiz, settings=settings,
-                           answered=answered, page_of=page_of, form=SubmitAttemptForm())
+                           answered=answered, page_of=page_of, form=SubmitAttemptForm(),
+                           deadline=attempt_service.attempt_deadline(attempt))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -154,7 +172,7 @@ def summary(attempt_id: int):
 def submit(attempt_id: int):
     """Grade the attempt once; repeated submits land on the same result."""
     attempt = _attempt_or_404(attempt_id)
-    require(can_take_attempt(current_user, attempt))
+    require_visible(can_take_attempt(current_user, attempt))
     if not SubmitAttemptForm().validate_on_submit():
         abort(400)
     graded = attempt_service.submit_attempt(db.session, attempt)
@@ -166,14 +184,15 @@ def submit(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/review")
 @login_required
+@no_store
 def review(attempt_id: int):
     """A submitted attempt, showing what the quiz's review options allow now."""
     attempt = _attempt_or_404(attempt_id)
-    require(can_review_attempt(current_user, attempt))
+    require_visible(can_review_attempt(current_user, attempt))
     if attempt.state != "submitted":
         return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
     settings = attempt_service.settings_of(attempt.version)
-    shows = review_items(settings, utcnow())
+    shows = review_items(attempt_service.current_settings(attempt.quiz), utcnow())
     responses = _responses(attempt.id, attempt.question_ids)
     views = question_views(attempt, list(attempt.question_ids), responses, review_items=shows)
     return render_template("quiz/review.html", attempt=attempt, quiz=attempt.quiz, settings=settings,
@@ -210,13 +229,21 @@ def _quiz_or_404(course_key: str, quiz_key: str) -> Quiz:
 def _open_attempt_or_redirect(attempt_id: int):
     """The student's own attempt if it still takes answers; else (time up, or submitted) a redirect to its review."""
     attempt = _attempt_or_404(attempt_id)
-    require(can_take_attempt(current_user, attempt))
+    require_visible(can_take_attempt(current_user, attempt))
     if attempt.state == "in_progress" and attempt_service.close_if_overdue(db.session, attempt):
         db.session.commit()
-        flash(TIME_UP, "info")
+        flash(attempt_service.CLOSED_MESSAGES.get(attempt.closed_by, TIME_UP), "info")
     if attempt.state != "in_progress":
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    paused = not_open_refusal(attempt_service.current_settings(attempt.quiz), utcnow())
+    if paused:
+        flash(paused, "info")
+        return _to_quiz_page(attempt)
     return attempt
+
+
+def _to_quiz_page(attempt: Attempt):
+    return redirect(url_for("quiz.quiz", course_key=attempt.quiz.course.key, quiz_key=attempt.quiz.key))
 
 
 def _attempt_or_404(attempt_id: int) -> Attempt:

@@ -23,7 +23,14 @@ from app.engine import (
     percent,
     shuffle_questions,
 )
-from app.engine.quiz_rules import QuizSettings, accepts_answers, deadline_for, start_refusal
+from app.engine.quiz_rules import (
+    QuizSettings,
+    accepts_answers,
+    deadline_for,
+    effective_deadline,
+    not_open_refusal,
+    start_refusal,
+)
 from app.models import Attempt, Quiz, QuizVersion, Response, utcnow
 
 
@@ -32,7 +39,11 @@ class AttemptRefused(Exception):
 
 
 class AttemptClosed(Exception):
-    """The attempt no longer takes answers (submitted, or its time ran out)."""
+    """The attempt no longer takes answers (submitted, its time ran out, the quiz closed or was retired)."""
+
+
+class AttemptPaused(Exception):
+    """The attempt is still open but takes no answers now: its quiz has not opened (yet, or again)."""
 
 
 # Versions never change, so their built engine questions can be kept per process.
@@ -55,6 +66,17 @@ def engine_questions(version: QuizVersion) -> dict[str, QuestionType]:
 def settings_of(version: QuizVersion) -> QuizSettings:
     """The settings stored with a version."""
     return QuizSettings.from_json(version.settings)
+
+
+def current_settings(quiz: Quiz) -> QuizSettings:
+    """The quiz's settings as they are now: its dates and review options govern attempts on every version."""
+    version = quiz.current_version
+    return settings_of(version) if version is not None else QuizSettings()
+
+
+def attempt_deadline(attempt: Attempt) -> datetime | None:
+    """When this attempt stops taking answers: its time limit or the quiz's current close date."""
+    return effective_deadline(attempt.deadline, current_settings(attempt.quiz).closes)
 
 
 def attempts_used(session: Session, user_id: int, quiz_id: int) -> int:
@@ -115,12 +137,18 @@ def start_attempt(session: Session, user_id: int, quiz: Quiz, now: datetime | No
 
 
 def close_if_overdue(session: Session, attempt: Attempt, now: datetime | None = None) -> bool:
-    """Submit an attempt whose time ran out, with the answers saved in time; True if it was closed now."""
+    """Submit an attempt that may take no more answers, with those saved in time; True if it was closed now.
+
+    That is one whose time ran out, whose quiz has closed (by the quiz's close date now, whatever the
+    version the attempt began on), or whose quiz was retired.
+    """
     now = now or utcnow()
     if attempt.state != "in_progress":
         return False
+    if attempt.quiz.retired_at is not None:
+        return submit_attempt(session, attempt, now, closed_by="retired")
     grace = settings_of(attempt.version).grace_seconds
-    if accepts_answers(attempt.deadline, grace, now):
+    if accepts_answers(attempt_deadline(attempt), grace, now):
         return False
     return submit_attempt(session, attempt, now, closed_by="timeout")
 
@@ -134,7 +162,16 @@ def _ensure_open(session: Session, attempt: Attempt, now: datetime) -> None:
     if attempt.state != "in_progress":
         raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
     if close_if_overdue(session, attempt, now):
-        raise AttemptClosed("Time is up: the attempt was submitted with the answers saved before the deadline.")
+        raise AttemptClosed(CLOSED_MESSAGES.get(attempt.closed_by, CLOSED_MESSAGES["timeout"]))
+    refusal = not_open_refusal(current_settings(attempt.quiz), now)
+    if refusal:
+        raise AttemptPaused(refusal)
+
+
+CLOSED_MESSAGES = {
+    "timeout": "Time is up: the attempt was submitted with the answers saved before the deadline.",
+    "retired": "This quiz has been withdrawn: the attempt was submitted with the answers saved so far.",
+}
 
 
 def save_answers(session: Session, attempt: Attempt, posted: Mapping[str, Mapping[str, list[str]]],
@@ -173,6 +210,7 @@ def check_answer(session: Session, attempt: Attempt, qid: str, fields: Mapping[s
     response = _response_for_update(session, attempt.id, qid)
     grade = question.grade(question.normalize(response.raw))
     response.tries += 1
+    response.checked_raw = dict(response.raw)
     response.checked_fraction = apply_penalty(grade.fraction, response.tries, settings.penalty)
     response.locked = grade.correct is True
     session.flush()

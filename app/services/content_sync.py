@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from app.content.bundle import ContentBundle
 from app.content.course_files import CourseFiles, LessonFile
 from app.content.quiz_files import QuizFile
-from app.models import Course, Lesson, Quiz, QuizVersion, utcnow
+from app.models import Attempt, Course, Lesson, Quiz, QuizVersion, utcnow
+from app.services.attempts import submit_attempt
 
 
 @dataclass
@@ -124,6 +125,7 @@ def sync_quizzes(session: Session, course: Course, quizzes: tuple[QuizFile, ...]
         if quiz.retired_at is None:
             quiz.retired_at = utcnow()
             report.retired.append(f"quiz {quiz.key}")
+            _close_open_attempts(session, quiz)
     for lesson in lessons.values():
         if lesson.quiz_key != linked.get(lesson.key):
             lesson.quiz_key = linked.get(lesson.key)
@@ -139,6 +141,15 @@ def _new_version(session: Session, quiz: Quiz, quiz_file: QuizFile, number: int)
     session.add(version)
     session.flush()
     quiz.current_version_id = version.id
+    session.expire(quiz, ["current_version"])
+
+
+def _close_open_attempts(session: Session, quiz: Quiz) -> None:
+    """A withdrawn quiz takes no more answers: grade its open attempts now with what was saved."""
+    open_attempts = session.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id,
+                                                          Attempt.state == "in_progress")).all()
+    for attempt in open_attempts:
+        submit_attempt(session, attempt, closed_by="retired")
 
 
 def _lesson_fields(lesson: LessonFile) -> dict:

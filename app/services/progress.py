@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.engine.mastery import course_complete, course_progress, lesson_state
-from app.models import Course, Lesson, LessonProgress, LessonVisit, utcnow
+from app.models import Course, Lesson, LessonProgress, LessonVisit, User, utcnow
 from app.services.grades import QuizGrade, course_quiz_grades
 
 # A heartbeat credits at most this much time, so a tab left open overnight is not "studying".
@@ -116,9 +116,20 @@ def record_visit(session: Session, user_id: int, lesson_id: int,
 
 
 def credit_time(session: Session, visit: LessonVisit, now: datetime | None = None) -> int:
-    """Add the time since the visit's last heartbeat (capped) to the visit and the lesson summary."""
+    """Add the time since the learner's last heartbeat on any page (capped) to the visit and the lesson summary.
+
+    Counting from the latest heartbeat of all the learner's visits, not just this one, means ten open
+    tabs earn what one would: reading time never runs faster than the clock.
+    """
     now = now or utcnow()
-    seconds = int(max(0.0, min((now - visit.last_seen_at).total_seconds(), MAX_CREDIT_SECONDS)))
+    # Serialise one learner's heartbeats (PostgreSQL; SQLite's IMMEDIATE transactions already do).
+    session.execute(select(User.id).where(User.id == visit.user_id).with_for_update())
+    latest_elsewhere = session.scalar(
+        select(func.max(LessonVisit.last_seen_at))
+        .where(LessonVisit.user_id == visit.user_id, LessonVisit.id != visit.id)
+    )
+    since = max(visit.last_seen_at, latest_elsewhere) if latest_elsewhere else visit.last_seen_at
+    seconds = int(max(0.0, min((now - since).total_seconds(), MAX_CREDIT_SECONDS)))
     visit.last_seen_at = now
     visit.seconds += seconds
     progress = _progress_for_update(session, visit.user_id, visit.lesson_id)

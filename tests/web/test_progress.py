@@ -141,14 +141,14 @@ def test_heartbeat_credits_time_capped(client, course, student):
     assert db.session.get(LessonVisit, visit.id).seconds == MAX_CREDIT_SECONDS
 
 
-def test_heartbeat_on_someone_elses_visit_is_forbidden(client, course, student, auth, make_user):
+def test_heartbeat_on_someone_elses_visit_is_not_found(client, course, student, auth, make_user):
     page(client, lesson_url("alpha"))
     visit_id = db.session.scalars(select(LessonVisit.id)).one()
     auth.logout()
     make_user(email="intruder@example.org")
     auth.login("intruder@example.org")
     token = csrf_token(client, COURSE)
-    assert client.post(f"/visits/{visit_id}/heartbeat", headers={"X-CSRFToken": token}).status_code == 403
+    assert client.post(f"/visits/{visit_id}/heartbeat", headers={"X-CSRFToken": token}).status_code == 404
     assert client.post(f"/visits/{visit_id + 999}/heartbeat", headers={"X-CSRFToken": token}).status_code == 404
 
 
