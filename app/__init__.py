@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from app.config import load_config
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -19,12 +19,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
-    from app import database, errors, security
+    from app import database, errors, request_checks, security
 
     database.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    request_checks.init_app(app)  # before the blueprints: it installs the `int` converter their rules use
 
     from app.auth import bp as auth_bp
     from app.learn import bp as learn_bp

@@ -1,4 +1,4 @@
-"""Engine set-up: SQLite tuned for several web workers; PostgreSQL left as it is."""
+"""Engine set-up: SQLite tuned for several web workers, and every wait for the database bounded."""
 
 from __future__ import annotations
 
@@ -53,6 +53,18 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 
+def configure_postgresql(engine: Engine, lock_timeout_ms: int, statement_timeout_ms: int,
+                         connect_timeout_s: int) -> None:
+    """Bound every PostgreSQL session's waits: for the server to answer, for a lock, for a statement."""
+
+    @event.listens_for(engine, "do_connect")
+    def _bound_waits(_dialect, _record, _cargs, cparams):
+        cparams.setdefault("connect_timeout", int(connect_timeout_s))
+        # Sent in the startup packet, so they hold for the whole session and no ROLLBACK can undo them.
+        options = f"-c lock_timeout={int(lock_timeout_ms)} -c statement_timeout={int(statement_timeout_ms)}"
+        cparams["options"] = f"{cparams['options']} {options}" if cparams.get("options") else options
+
+
 def _mark_request_intent() -> None:
     view = request.endpoint and _view_function(request.endpoint)
     write_intent.set(request.method not in SAFE_METHODS or bool(getattr(view, "writes", False)))
@@ -65,9 +77,12 @@ def _view_function(endpoint: str):
 
 
 def init_app(app: Flask) -> None:
-    """Attach engine tuning and per-request transaction intent to the app."""
+    """Attach engine tuning, bounded waits and per-request transaction intent to the app."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
         app.before_request(_mark_request_intent)
+    elif engine.dialect.name == "postgresql":
+        configure_postgresql(engine, app.config["DB_LOCK_TIMEOUT_MS"], app.config["DB_STATEMENT_TIMEOUT_MS"],
+                             app.config["DB_CONNECT_TIMEOUT_S"])
