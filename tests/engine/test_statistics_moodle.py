@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from pathlib import Path
 
@@ -12,9 +13,14 @@ from app.engine import quiz_statistics
 
 ORACLE = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "moodle-quiz-statistics"
 
-pytestmark = pytest.mark.skipif(
-    not (ORACLE / "results00.csv").exists(), reason=f"Moodle statistics oracle not present at {ORACLE}"
-)
+
+@pytest.fixture(autouse=True, scope="module")
+def oracle_present():
+    """The oracle lives in ../shared: skip without it on a developer's clone, but never in CI, which has it."""
+    if not (ORACLE / "results00.csv").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Moodle statistics oracle missing at {ORACLE}: CI must run against it")
+        pytest.skip(f"Moodle statistics oracle not present at {ORACLE}")
 
 # README table label -> OverallStatistics attribute.
 OVERALL = {

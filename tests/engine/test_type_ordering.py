@@ -108,3 +108,24 @@ def test_validation(items, field):
     with pytest.raises(QuestionError) as caught:
         make(items)
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize("size", [2, 3, 4])
+def test_first_shuffle_reaches_every_order_but_the_key_evenly(size):
+    """Over many seeds every wrong order appears, the key never, and none is favoured (chi-square bound)."""
+    from itertools import permutations
+
+    question = make(STEPS[:size])
+    key = question.correct_response()
+    wrong = [order for order in permutations(key) if order != key]
+    draws = 200 * len(wrong)
+    counts = dict.fromkeys(wrong, 0)
+    for seed in range(draws):
+        order = question.shuffle_order(attempt_rng(seed, "order"))
+        assert order != key
+        counts[order] += 1
+    assert all(counts.values()), "some orders can never be shown"
+    expected = draws / len(wrong)
+    chi_square = sum((count - expected) ** 2 / expected for count in counts.values())
+    # Seeds are fixed, so this is deterministic; the bound is the 99.9th percentile for up to 22 degrees of freedom.
+    assert chi_square < 48.3, counts
