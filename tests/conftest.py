@@ -127,14 +127,16 @@ def _empty_tables() -> None:
 
 @pytest.fixture()
 def make_app(app):
-    """Factory: another app on the same test database, with config overrides; engines disposed after."""
+    """Factory: another app on the test's database, content and signing key, with config overrides."""
     made = []
 
     def make(**overrides):
         config = {key: app.config[key] for key in
-                  ("TESTING", "SQLALCHEMY_DATABASE_URI", "COURSE_DIR", "QUIZZES_DIR", "SERVER_NAME")}
+                  ("TESTING", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "COURSE_DIR", "QUIZZES_DIR", "SERVER_NAME")}
         config.update(overrides)
         other = create_app(config)
+        other.test_client_class = IsolatedClient
+        other.test_cli_runner_class = IsolatedCliRunner
         made.append(other)
         return other
 
@@ -227,16 +229,25 @@ def student(make_user, auth):
     return user
 
 
+class RecordedStatements(list):
+    """SQL statements in the order they ran, with each one's parameters alongside."""
+
+    def __init__(self):
+        super().__init__()
+        self.parameters: list = []
+
+
 @pytest.fixture()
 def count_queries(app):
-    """Context manager counting the SQL statements run inside it."""
+    """Context manager recording the SQL statements run inside it (their parameters in `.parameters`)."""
 
     @contextmanager
     def counting():
-        statements: list[str] = []
+        statements = RecordedStatements()
 
-        def before(conn, cursor, statement, *args):
+        def before(conn, cursor, statement, parameters, *args):
             statements.append(statement)
+            statements.parameters.append(parameters)
 
         event.listen(db.engine, "before_cursor_execute", before)
         try:

@@ -13,38 +13,17 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from app import create_app
 from app.config import default_config, env_config
 from app.extensions import db
 from app.models import LessonProgress, LessonVisit
-from tests.conftest import PASSWORD, AuthActions, IsolatedClient, csrf_token
+from tests.conftest import PASSWORD, AuthActions, csrf_token
 
 FRIENDLY = ("Parley is busy or its database is unavailable. "
             "Nothing you were doing was half-saved; try again in a minute.")
 COURSE = "/courses/test-course"
 LESSON = f"{COURSE}/lessons/alpha"
 EMAIL = "learner@example.org"
-# What another app needs to share the test's database, content and cookies.
-SHARED = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "COURSE_DIR", "QUIZZES_DIR", "SERVER_NAME")
 GUNICORN_WORKER_TIMEOUT_S = 30
-
-
-@pytest.fixture()
-def make_app(app):
-    """Factory: another app on the test's database and secret, with some settings changed."""
-    made = []
-
-    def make(**overrides):
-        other = create_app({**{key: app.config[key] for key in SHARED}, "TESTING": True, **overrides})
-        other.test_client_class = IsolatedClient
-        made.append(other)
-        return other
-
-    yield make
-    for other in made:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture()
