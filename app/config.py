@@ -68,7 +68,7 @@ def default_config(instance_path: str) -> dict[str, Any]:
         # Sign-in and registration throttles (moving windows, so a burst cannot straddle a boundary).
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_STRATEGY": "moving-window",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": False,
         "RATELIMIT_KEY_PREFIX": "parley",
         "SIGNIN_LIMIT_PER_ADDRESS": "60 per minute",
         "SIGNIN_FAILURES_PER_ADDRESS": "20 per minute; 200 per hour",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import suppress
 
 from flask import Flask, current_app, make_response, render_template
@@ -10,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from app.extensions import db
+from app.extensions import db, limiter
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
@@ -82,13 +83,24 @@ def _database_error(exc: Exception):
     return response
 
 
+def _too_many_requests(exc: HTTPException):
+    body, code = _render(429)
+    response = make_response(body, code)
+    # Only the refusal says when to come back (Flask-Limiter's own headers would ride on every answer).
+    limit = limiter.current_limit
+    wait = limit.reset_at - int(time.time()) if limit is not None else RETRY_AFTER_SECONDS
+    response.headers["Retry-After"] = str(max(1, wait))
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register handlers that render every error in the site's layout."""
     # Also covers the user loader in before_request, the first query of most requests.
     app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(PoolTimeoutError, _database_error)
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, lambda exc, code=code: _render(code, error=exc))
+    app.register_error_handler(429, _too_many_requests)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):

@@ -1,6 +1,6 @@
 """The student's path: course page, lesson pages, completion, resume, time spent, query counts."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -139,6 +139,26 @@ def test_heartbeat_credits_time_capped(client, course, student):
     progress = db.session.scalars(select(LessonProgress)).one()
     assert progress.seconds_spent == MAX_CREDIT_SECONDS
     assert db.session.get(LessonVisit, visit.id).seconds == MAX_CREDIT_SECONDS
+
+
+def test_open_tabs_never_credit_more_time_than_the_clock(course, make_user):
+    """Ten tabs (over two lessons) heartbeating every 30 s for five minutes credit five minutes, not fifty."""
+    from app.services.progress import credit_time, record_visit
+
+    learner = make_user(email="tabs@example.org")
+    lessons = db.session.scalars(select(Lesson).order_by(Lesson.position)).all()[:2]
+    start = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    visits = [record_visit(db.session, learner.id, lessons[tab % 2].id, now=start)[0] for tab in range(10)]
+    db.session.commit()
+    for beat in range(1, 11):
+        for tab, visit in enumerate(visits):
+            # Each tab's timer runs a little apart from the others, as real tabs do.
+            credit_time(db.session, visit, now=start + timedelta(seconds=30 * beat + tab))
+        db.session.commit()
+    total = db.session.scalar(select(func.sum(LessonProgress.seconds_spent))
+                              .where(LessonProgress.user_id == learner.id))
+    wall_clock = 30 * 10 + len(visits) - 1
+    assert 300 <= total <= wall_clock
 
 
 def test_heartbeat_on_someone_elses_visit_is_not_found(client, course, student, auth, make_user):
