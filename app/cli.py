@@ -51,12 +51,20 @@ def content_check() -> None:
 
 
 @content_cli.command("sync")
-def content_sync() -> None:
+@click.option("--prefer-files", is_flag=True,
+              help="Let the files win over quizzes changed in the browser (their drafts are discarded).")
+def content_sync(prefer_files: bool) -> None:
     """Load the content files into the database in one transaction (idempotent)."""
     bundle = _read_content_or_exit()
     try:
-        report = sync_content(db.session, bundle)
+        report = sync_content(db.session, bundle, prefer_files=prefer_files)
         db.session.commit()
+    except ContentInvalid as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s); nothing was loaded.", err=True)
+        raise SystemExit(1) from None
     except Exception:
         db.session.rollback()
         raise

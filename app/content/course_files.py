@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,33 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_KEYS = {"id", "title", "order", "minutes", "objectives", "source_sections"}
 REQUIRED_LESSON_KEYS = ("id", "title", "order", "minutes", "objectives", "source_sections")
 PAGE_KEYS = {"id", "title", "kind"}
-COURSE_KEYS = {"id", "title", "summary", "source"}
+COURSE_KEYS = {"id", "title", "summary", "source", "lessons"}
+REQUIRED_COURSE_KEYS = ("id", "title", "summary", "source")
 SOURCE_KEYS = {"title", "dated", "sections"}
-# Every lesson has these parts, in this order; the content sections go between the first two.
-REQUIRED_SECTIONS = ("Key terms", "Summary", "Discussion questions")
+# A course's own rules for its lessons' sections (`lessons:` in course.yaml); every key is optional.
+LESSON_RULE_KEYS = {"required_sections", "content_after", "numbered_list"}
+NUMBERED_LIST_KEYS = {"section", "min", "max"}
 H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 NUMBERED_ITEM = re.compile(r"^\d+[.)]\s+\S")
+
+
+@dataclass(frozen=True)
+class NumberedList:
+    """A section that must hold a numbered list of `min` to `max` items (`max` None: no upper limit)."""
+
+    section: str
+    min: int = 1
+    max: int | None = None
+
+
+@dataclass(frozen=True)
+class LessonRules:
+    """The sections a course asks of each lesson, from `lessons:` in course.yaml; the defaults ask nothing."""
+
+    required_sections: tuple[str, ...] = ()
+    # Content sections (any other `##` heading) go after this one and before the next required one.
+    content_after: str | None = None
+    numbered_list: NumberedList | None = None
 
 
 @dataclass(frozen=True)
@@ -68,10 +89,11 @@ class CourseFiles:
     sections: tuple[str, ...]
     lessons: tuple[LessonFile, ...]
     about: PageFile | None
+    lesson_rules: LessonRules = field(default_factory=LessonRules)
 
     @property
     def content_hash(self) -> str:
-        """A fingerprint of the course's own fields and its About page (lessons are hashed apart)."""
+        """A fingerprint of the course's own fields, lesson rules and About page (lessons are hashed apart)."""
         fields = asdict(self)
         fields.pop("lessons")
         return _fingerprint(fields)
@@ -106,19 +128,24 @@ def collect_course(course_dir: Path, problems: list[ContentProblem], shown) -> C
     """Parse a course folder, appending problems; returns None if it cannot be used."""
     start = len(problems)
     course_path = course_dir / "course.yaml"
-    meta = _read_course_yaml(course_path, ProblemLog(shown(course_path), problems))
+    course_log = ProblemLog(shown(course_path), problems)
+    loaded = _load_course_yaml(course_path, course_log)
+    meta = _check_course_yaml(*loaded, course_log) if loaded else None
+    rules = _read_lesson_rules(*loaded, course_log) if loaded else None
     lessons: list[tuple[LessonFile, dict]] = []
     pages: list[tuple[PageFile, dict]] = []
     for path in sorted(course_dir.glob("*.md")):
         log = ProblemLog(shown(path), problems)
-        parsed = _read_markdown_file(path, log)
+        # Rules that could not be read are reported in course.yaml (so nothing loads); checking the
+        # lessons against no rules meanwhile keeps their own problems without guessing at the course's.
+        parsed = _read_markdown_file(path, log, rules or LessonRules())
         if isinstance(parsed, tuple) and isinstance(parsed[0], LessonFile):
             lessons.append(parsed)
         elif parsed is not None:
             pages.append(parsed)
     if meta is not None:
         _check_course(meta, lessons, pages, problems, shown(course_path))
-    if meta is None or len(problems) > start:
+    if meta is None or rules is None or len(problems) > start:
         return None
     course_meta, _ = meta
     about = next((page for page, _ in pages if page.key == "about"), None)
@@ -131,18 +158,19 @@ def collect_course(course_dir: Path, problems: list[ContentProblem], shown) -> C
         sections=tuple(course_meta["source"]["sections"]),
         lessons=tuple(sorted((lesson for lesson, _ in lessons), key=lambda item: item.order)),
         about=about,
+        lesson_rules=rules,
     )
 
 
-def _read_course_yaml(path: Path, log: ProblemLog) -> tuple[dict, dict] | None:
+def _load_course_yaml(path: Path, log: ProblemLog) -> tuple[dict, dict] | None:
     if not path.is_file():
         log.add(1, "missing course.yaml: create it with keys id, title, summary and source")
         return None
-    loaded = read_mapping_file(path, log, "keys id, title, summary and source")
-    if loaded is None:
-        return None
-    data, lines = loaded
-    ok = _check_keys(data, lines, (), COURSE_KEYS, COURSE_KEYS, log)
+    return read_mapping_file(path, log, "keys id, title, summary and source")
+
+
+def _check_course_yaml(data: dict, lines: dict, log: ProblemLog) -> tuple[dict, dict] | None:
+    ok = _check_keys(data, lines, (), COURSE_KEYS, REQUIRED_COURSE_KEYS, log)
     ok &= _check_slug(data, lines, log)
     for key in ("title", "summary"):
         ok &= _check_text(data, lines, key, log)
@@ -162,7 +190,64 @@ def _read_course_yaml(path: Path, log: ProblemLog) -> tuple[dict, dict] | None:
     return (data, lines) if ok else None
 
 
-def _read_markdown_file(path: Path, log: ProblemLog):
+def _read_lesson_rules(data: dict, lines: dict, log: ProblemLog) -> LessonRules | None:
+    """Read course.yaml's `lessons:` rules; None (with problems logged) if they are malformed."""
+    if "lessons" not in data:
+        return LessonRules()
+    rules = data["lessons"]
+    if not isinstance(rules, dict):
+        log.add(line_for(lines, ("lessons",)),
+                f"`lessons` must be a mapping with any of {', '.join(sorted(LESSON_RULE_KEYS))}")
+        return None
+    start = len(log.problems)
+    _check_keys(rules, lines, ("lessons",), LESSON_RULE_KEYS, (), log)
+    required = rules.get("required_sections", [])
+    if not isinstance(required, list) or not all(isinstance(name, str) and name.strip() for name in required):
+        log.add(line_for(lines, ("lessons", "required_sections")),
+                "`lessons.required_sections` must list section headings without `##`, in lesson order "
+                "(`[Key terms, Summary]`)")
+        return None
+    for index, name in enumerate(required):
+        if required.index(name) != index:
+            log.add(line_for(lines, ("lessons", "required_sections", index)),
+                    f"section {name!r} is listed twice in lessons.required_sections: remove one")
+    listed = f"one of lessons.required_sections ({', '.join(required) or 'none listed'})"
+    content_after = rules.get("content_after")
+    if "content_after" in rules and content_after not in required:
+        log.add(line_for(lines, ("lessons", "content_after")),
+                f"`lessons.content_after` must be {listed}: content sections go after it")
+    numbered = None
+    if "numbered_list" in rules:
+        numbered = _read_numbered_list(rules["numbered_list"], lines, required, listed, log)
+    if len(log.problems) > start:
+        return None
+    return LessonRules(tuple(required), content_after, numbered)
+
+
+def _read_numbered_list(spec, lines: dict, required: list, listed: str, log: ProblemLog) -> NumberedList | None:
+    path = ("lessons", "numbered_list")
+    if not isinstance(spec, dict):
+        log.add(line_for(lines, path), "`lessons.numbered_list` must be a mapping with section, min and max")
+        return None
+    ok = _check_keys(spec, lines, path, NUMBERED_LIST_KEYS, ("section",), log)
+    # The list's section must be required: otherwise a lesson without it would skip the count silently.
+    if "section" in spec and spec["section"] not in required:
+        log.add(line_for(lines, (*path, "section")), f"`lessons.numbered_list.section` must be {listed}")
+        ok = False
+    for key in ("min", "max"):
+        value = spec.get(key)
+        if key in spec and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            log.add(line_for(lines, (*path, key)), f"`lessons.numbered_list.{key}` must be a whole number, 1 or more")
+            ok = False
+    low, high = spec.get("min", 1), spec.get("max")
+    if ok and high is not None and low > high:
+        log.add(line_for(lines, (*path, "min")),
+                f"`lessons.numbered_list.min` ({low}) is more than `max` ({high}): lower min or raise max")
+        ok = False
+    return NumberedList(spec["section"], low, high) if ok else None
+
+
+def _read_markdown_file(path: Path, log: ProblemLog, rules: LessonRules):
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -186,10 +271,10 @@ def _read_markdown_file(path: Path, log: ProblemLog):
     if kind != "lesson":
         log.add(line_for(lines, ("kind",)), f"unknown kind {kind!r}: use `kind: page` or leave it out for a lesson")
         return None
-    return _read_lesson(meta, lines, doc.body, doc.body_first_line, log)
+    return _read_lesson(meta, lines, doc.body, doc.body_first_line, log, rules)
 
 
-def _read_lesson(meta: dict, lines: dict, body: str, body_line: int, log: ProblemLog):
+def _read_lesson(meta: dict, lines: dict, body: str, body_line: int, log: ProblemLog, rules: LessonRules):
     ok = _check_keys(meta, lines, (), LESSON_KEYS, REQUIRED_LESSON_KEYS, log)
     ok &= _check_slug(meta, lines, log)
     ok &= _check_text(meta, lines, "title", log)
@@ -204,7 +289,7 @@ def _read_lesson(meta: dict, lines: dict, body: str, body_line: int, log: Proble
                             or not all(isinstance(item, str) and item.strip() for item in value)):
             log.add(line_for(lines, (key,)), f"`{key}` must be a non-empty list of text items (`- ...`)")
             ok = False
-    ok &= _check_body(body, body_line, log)
+    ok &= _check_body(body, body_line, log, rules)
     if not ok:
         return None
     rendered = render_markdown(body)
@@ -222,7 +307,7 @@ def _read_lesson(meta: dict, lines: dict, body: str, body_line: int, log: Proble
     return lesson, lines
 
 
-def _check_body(body: str, first_line: int, log: ProblemLog) -> bool:
+def _check_body(body: str, first_line: int, log: ProblemLog, rules: LessonRules) -> bool:
     headings: list[tuple[int, str]] = []
     in_fence = False
     for offset, line in enumerate(body.splitlines()):
@@ -234,39 +319,69 @@ def _check_body(body: str, first_line: int, log: ProblemLog) -> bool:
     names = [name for _, name in headings]
     ok = True
     position = -1
-    for required in REQUIRED_SECTIONS:
+    order = ", ".join(rules.required_sections)
+    for required in rules.required_sections:
         if required not in names:
             log.add(first_line, f"the lesson has no `## {required}` section: add one "
-                                f"(sections in order: {', '.join(REQUIRED_SECTIONS)})")
+                                f"(course.yaml's lessons.required_sections: {order}, in this order)")
             ok = False
             continue
         index = names.index(required)
         if index < position:
-            log.add(headings[index][0], f"`## {required}` is out of order: "
-                                        f"the order is {', '.join(REQUIRED_SECTIONS)}")
+            log.add(headings[index][0], f"`## {required}` is out of order: course.yaml's "
+                                        f"lessons.required_sections puts them in the order {order}")
             ok = False
         position = max(position, index)
+    # Unique headings are universal: each one is an anchor that quiz feedback links to.
     seen: dict[str, int] = {}
     for line_no, name in headings:
         if name in seen:
             log.add(line_no, f"heading `## {name}` repeats line {seen[name]}: give each section its own title")
             ok = False
         seen.setdefault(name, line_no)
-    if ok:
-        ok = _check_discussion(body, first_line, headings, log)
+    # Both checks below locate required sections, so they run only once each is there, once, in order.
+    if ok and rules.content_after is not None:
+        ok = _check_content_place(headings, rules, log)
+    if ok and rules.numbered_list is not None:
+        ok = _check_numbered_list(body, first_line, headings, rules.numbered_list, log)
     return ok
 
 
-def _check_discussion(body: str, first_line: int, headings: list[tuple[int, str]], log: ProblemLog) -> bool:
-    start = next(line for line, name in headings if name == "Discussion questions")
+def _check_content_place(headings: list[tuple[int, str]], rules: LessonRules, log: ProblemLog) -> bool:
+    required = rules.required_sections
+    names = [name for _, name in headings]
+    following = required[required.index(rules.content_after) + 1:]
+    first, last = names.index(rules.content_after), names.index(following[0]) if following else len(names)
+    where = f"after `## {rules.content_after}`" + (f" and before `## {following[0]}`" if following else "")
+    ok = True
+    for index, (line, name) in enumerate(headings):
+        if name not in required and not first < index < last:
+            log.add(line, f"`## {name}` is out of place: content sections go {where} "
+                          "(course.yaml's lessons.content_after)")
+            ok = False
+    return ok
+
+
+def _check_numbered_list(body: str, first_line: int, headings: list[tuple[int, str]], rule: NumberedList,
+                         log: ProblemLog) -> bool:
+    start = next(line for line, name in headings if name == rule.section)
     following = [line for line, _ in headings if line > start]
-    end = following[0] if following else first_line + len(body.splitlines())
     body_lines = body.splitlines()
+    end = following[0] if following else first_line + len(body_lines)
     count = sum(1 for n in range(start + 1, end) if NUMBERED_ITEM.match(body_lines[n - first_line].strip()))
-    if not 2 <= count <= 3:
-        log.add(start, f"`## Discussion questions` has {count} numbered question(s): write 2 or 3 (`1. ...`)")
+    if count < rule.min or (rule.max is not None and count > rule.max):
+        log.add(start, f"`## {rule.section}` has {count} numbered item(s): write {_how_many(rule)} (`1. ...`), "
+                       "as course.yaml's lessons.numbered_list asks")
         return False
     return True
+
+
+def _how_many(rule: NumberedList) -> str:
+    if rule.max is None:
+        return f"{rule.min} or more"
+    if rule.max == rule.min:
+        return f"exactly {rule.min}"
+    return f"{rule.min} {'or' if rule.max == rule.min + 1 else 'to'} {rule.max}"
 
 
 def _check_keys(data: dict, lines: dict, path: tuple, allowed, required, log: ProblemLog) -> bool:

@@ -1,32 +1,115 @@
-"""Read and validate quiz files (quizzes/*.yaml) against the engine and the course they test."""
+"""Quizzes in the file format (quizzes/*.yaml, browser drafts, imports): one parser for every source."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from app.content.course_files import SLUG, CourseFiles
 from app.content.problems import ContentProblem, ProblemLog
 from app.content.rendering import render_inline, render_markdown
-from app.content.yaml_lines import line_for, read_mapping_file
+from app.content.yaml_lines import YamlSyntaxError, line_for, load_with_lines
 from app.engine import GRADING_METHODS, QuestionError, build_question
 from app.engine.quiz_rules import FEEDBACK_MODES, REVIEW_ITEMS, QuizSettings
 
-QUIZ_KEYS = {"id", "title", "kind", "lesson", "description", "settings", "questions"}
-QUESTION_KEYS = {"id", "type", "prompt", "points", "source", "general_feedback"}
-SETTING_KEYS = {
-    "pass_mark", "attempts", "grading", "time_limit_minutes", "grace_seconds", "opens", "closes", "draw",
-    "shuffle_questions", "questions_per_page", "feedback", "penalty", "review",
-}
+QUIZ_KEYS = ("id", "title", "kind", "lesson", "description", "settings", "questions")
+QUESTION_KEYS = ("id", "type", "prompt", "points", "source", "general_feedback")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 # Strings in a definition that are not shown to anyone as text.
 NON_TEXT_KEYS = {"id", "type", "weight", "value", "tolerance", "min", "max", "correct", "shuffle"}
+_DEFAULTS = {item.name: item.default for item in fields(QuizSettings)}
+
+
+class Outline(Protocol):
+    """What the parser needs of a lesson: its id and its headings (each with `id` and `text`)."""
+
+    key: str
+    headings: Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One quiz setting as the file format writes it: its check, its message, and the QuizSettings field(s) it sets.
+
+    The defaults are QuizSettings' own, so they are written once.
+    """
+
+    key: str
+    rule: str
+    read: Callable[[Any], dict[str, Any] | None]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_whole(value: Any, low: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= low
+
+
+def _number(target: str, low: float, high: float) -> Callable[[Any], dict[str, Any] | None]:
+    return lambda value: {target: float(value)} if _is_number(value) and low <= value <= high else None
+
+
+def _whole(target: str, low: int, scale: int = 1) -> Callable[[Any], dict[str, Any] | None]:
+    return lambda value: {target: value * scale} if _is_whole(value, low) else None
+
+
+def _choice(target: str, allowed) -> Callable[[Any], dict[str, Any] | None]:
+    return lambda value: {target: value} if value in allowed else None
+
+
+def _attempts(value: Any) -> dict[str, Any] | None:
+    if value == "unlimited" or value is None:
+        return {"attempts": None}
+    return {"attempts": value} if _is_whole(value, 1) else None
+
+
+def _moment(target: str) -> Callable[[Any], dict[str, Any] | None]:
+    def read(value: Any) -> dict[str, Any] | None:
+        if value is None:
+            return {}
+        moment = as_datetime(value)
+        return {target: moment} if moment else None
+    return read
+
+
+def _review(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, dict) or any(phase not in ("after_submit", "after_close") for phase in value):
+        return None
+    out = {}
+    for phase, items in value.items():
+        if not isinstance(items, list) or any(item not in REVIEW_ITEMS for item in items):
+            return None
+        out[f"review_{phase}"] = tuple(items)
+    return out
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("pass_mark", "must be a percentage from 0 to 100", _number("pass_mark", 0, 100)),
+    Setting("attempts", "must be a whole number from 1, or `unlimited`", _attempts),
+    Setting("grading", f"must be one of {', '.join(GRADING_METHODS)}", _choice("grading", GRADING_METHODS)),
+    Setting("time_limit_minutes", "must be a whole number from 1", _whole("time_limit_seconds", 1, 60)),
+    Setting("grace_seconds", "must be a whole number from 0", _whole("grace_seconds", 0)),
+    Setting("opens", "must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T17:00:00Z", _moment("opens")),
+    Setting("closes", "must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T17:00:00Z",
+            _moment("closes")),
+    Setting("draw", "must be a whole number from 1", _whole("draw", 1)),
+    Setting("shuffle_questions", "must be true or false", _choice("shuffle_questions", (True, False))),
+    Setting("questions_per_page", "must be a whole number from 1", _whole("questions_per_page", 1)),
+    Setting("feedback", f"must be one of {', '.join(FEEDBACK_MODES)}", _choice("feedback", FEEDBACK_MODES)),
+    Setting("penalty", "must be a fraction from 0 to 1 (0.1 = 10% per extra try)", _number("penalty", 0, 1)),
+    Setting("review", "must be a mapping with `after_submit` and/or `after_close`, each a list of some of: "
+                      + ", ".join(REVIEW_ITEMS), _review),
+)
+SETTING_KEYS = tuple(setting.key for setting in SETTINGS)
 
 
 @dataclass(frozen=True)
@@ -65,6 +148,8 @@ class QuizFile:
     settings: QuizSettings
     questions: tuple[QuestionFile, ...]
     source_path: str
+    # The quiz as its author wrote it (file format, JSON-able): what export writes back and the editor edits.
+    document: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def content_hash(self) -> str:
@@ -76,33 +161,87 @@ class QuizFile:
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class ParsedQuiz:
+    """The outcome of parsing one quiz: the quiz if it is valid, and every problem found."""
+
+    quiz: QuizFile | None
+    document: Any
+    problems: tuple[ContentProblem, ...]
+    lines: dict = field(default_factory=dict, compare=False)
+
+
+def parse_quiz(text: str, lessons: Mapping[str, Outline] | None, path: str = "quiz") -> ParsedQuiz:
+    """Parse and validate one quiz in the file format; problems name `path`, the line and the fix."""
+    problems: list[ContentProblem] = []
+    log = ProblemLog(path, problems)
+    try:
+        data, lines = load_with_lines(text)
+    except YamlSyntaxError as exc:
+        log.add(exc.line, f"{exc.message} (fix the YAML syntax)")
+        return ParsedQuiz(None, None, tuple(problems))
+    return parse_quiz_document(data, lessons, path, lines)
+
+
+def parse_quiz_document(data: Any, lessons: Mapping[str, Outline] | None, path: str = "quiz",
+                        lines: dict | None = None, draft: bool = False) -> ParsedQuiz:
+    """Validate a quiz already read into a mapping (a file, a browser draft, an import).
+
+    A draft may have no questions yet; everything else is checked as for a file.
+    """
+    problems: list[ContentProblem] = []
+    log = ProblemLog(path, problems)
+    lines = lines or {}
+    if not isinstance(data, dict):
+        log.add(1, "a quiz must be a mapping with id, title, settings and questions")
+        return ParsedQuiz(None, data, tuple(problems), lines)
+    document = normalize_document(data)
+    quiz = _read_quiz(document, lines, lessons, log, draft)
+    return ParsedQuiz(quiz if not problems else None, document, tuple(problems), lines)
+
+
 def read_quizzes(quizzes_dir: Path, course: CourseFiles | None, problems: list[ContentProblem],
                  shown) -> tuple[QuizFile, ...]:
     """Parse every quiz file; problems are appended, and cross-checks against the course run if it is valid."""
     if not quizzes_dir.is_dir():
         return ()
-    quizzes: list[tuple[QuizFile, dict]] = []
+    lessons = {lesson.key: lesson for lesson in course.lessons} if course else None
+    parsed: list[ParsedQuiz] = []
     for path in sorted(quizzes_dir.glob("*.y*ml")):
-        log = ProblemLog(shown(path), problems)
-        parsed = _read_quiz(path, course, log)
-        if parsed is not None:
-            quizzes.append(parsed)
-    _check_across(quizzes, course, problems)
-    return tuple(quiz for quiz, _ in quizzes)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(ContentProblem(shown(path), 1, "the file is not UTF-8 text: save it as UTF-8"))
+            continue
+        result = parse_quiz(text, lessons, shown(path))
+        problems.extend(result.problems)
+        if result.quiz is not None:
+            parsed.append(result)
+    _check_across(parsed, problems)
+    return tuple(result.quiz for result in parsed)
 
 
-def _read_quiz(path: Path, course: CourseFiles | None, log: ProblemLog):
-    loaded = read_mapping_file(path, log, "id, title, settings and questions")
-    if loaded is None:
-        return None
-    data, lines = loaded
+def normalize_document(data: dict[str, Any]) -> dict[str, Any]:
+    """The document as JSON-able values: YAML's dates and date-times become ISO 8601 text."""
+    def clean(value: Any) -> Any:
+        if isinstance(value, datetime):
+            moment = value.astimezone(UTC) if value.tzinfo else value
+            return moment.isoformat().replace("+00:00", "Z")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {str(key): clean(child) for key, child in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(child) for child in value]
+        return value
+
+    return clean(data)
+
+
+def _read_quiz(data: dict[str, Any], lines: dict, lessons: Mapping[str, Outline] | None,
+               log: ProblemLog, draft: bool = False) -> QuizFile | None:
     before = len(log.problems)
-    for key in data:
-        if key not in QUIZ_KEYS:
-            log.add(line_for(lines, (key,)), f"unknown key {key!r}: allowed are {', '.join(sorted(QUIZ_KEYS))}")
-    for key in ("id", "title", "questions"):
-        if key not in data:
-            log.add(1, f"missing key `{key}`: add `{key}: ...` at the top level")
+    check_keys(data, QUIZ_KEYS, ("id", "title", "questions"), lines, (), log)
     key = data.get("id")
     if "id" in data and not (isinstance(key, str) and SLUG.match(key)):
         log.add(line_for(lines, ("id",)), "`id` must be lowercase letters, digits and single hyphens")
@@ -116,34 +255,53 @@ def _read_quiz(path: Path, course: CourseFiles | None, log: ProblemLog):
         log.add(1, "a lesson quiz needs `lesson: <lesson id>` (or `kind: final` for a final assessment)")
     if kind == "final" and lesson is not None:
         log.add(line_for(lines, ("lesson",)), "a final assessment tests the whole course: remove `lesson`")
-    if lesson is not None and course is not None and lesson not in {item.key for item in course.lessons}:
+    if lesson is not None and lessons is not None and lesson not in lessons:
         log.add(line_for(lines, ("lesson",)), f"`lesson` {lesson!r} names no lesson in course/: use a lesson's id")
     description = data.get("description", "")
     if not isinstance(description, str):
         log.add(line_for(lines, ("description",)), "`description` must be Markdown text")
         description = ""
-    settings = _read_settings(data.get("settings") or {}, lines, log)
-    questions = _read_questions(data.get("questions"), lines, lesson if kind == "lesson" else None, course, log)
-    if settings is not None and settings.draw is not None and questions is not None \
+    settings = read_settings(data.get("settings") or {}, lines, log)
+    if draft and data.get("questions") == []:
+        questions: tuple[QuestionFile, ...] | None = ()
+    else:
+        questions = _read_questions(data.get("questions"), lines, lesson if kind == "lesson" else None, lessons, log)
+    if settings is not None and settings.draw is not None and questions \
             and settings.draw > len(questions):
         log.add(line_for(lines, ("settings", "draw")),
                 f"`draw: {settings.draw}` is more than the {len(questions)} questions in the pool: "
                 "lower it or add questions")
     if len(log.problems) > before or settings is None or questions is None:
         return None
-    quiz = QuizFile(
+    return QuizFile(
         key=key, title=data["title"].strip(), kind=kind, lesson=lesson,
         description_html=render_markdown(description).html if description else "",
-        settings=settings, questions=questions, source_path=log.path,
+        settings=settings, questions=questions, source_path=log.path, document=data,
     )
-    return quiz, lines
 
 
-def _read_settings(raw: Any, lines: dict, log: ProblemLog) -> QuizSettings | None:
+def check_keys(data: Mapping[str, Any], allowed, required, lines: dict, where: tuple, log: ProblemLog) -> bool:
+    """Report unknown and missing keys of one mapping at their lines; True if there were none."""
+    ok = True
+    for key in data:
+        if key not in allowed:
+            log.add(line_for(lines, (*where, key)), f"unknown key {key!r}: allowed are {', '.join(allowed)}")
+            ok = False
+    for key in required:
+        if key not in data:
+            log.add(line_for(lines, where) if where else 1, f"missing key `{key}`: add `{key}: ...`"
+                    + (f" under `{where[-1]}`" if where else " at the top level"))
+            ok = False
+    return ok
+
+
+def read_settings(raw: Any, lines: dict, log: ProblemLog) -> QuizSettings | None:
+    """Check the `settings` mapping against SETTINGS and build QuizSettings (unset ones keep their defaults)."""
     where = ("settings",)
     if not isinstance(raw, dict):
         log.add(line_for(lines, where), "`settings` must be a mapping of setting: value")
         return None
+    values = dict(_DEFAULTS)
     ok = True
 
     def bad(key: str, message: str) -> None:
@@ -153,84 +311,27 @@ def _read_settings(raw: Any, lines: dict, log: ProblemLog) -> QuizSettings | Non
 
     for key in raw:
         if key not in SETTING_KEYS:
-            bad(key, f"is unknown: the settings are {', '.join(sorted(SETTING_KEYS))}")
-    values: dict[str, Any] = {}
-    pass_mark = raw.get("pass_mark", 70)
-    if not _is_number(pass_mark) or not 0 <= pass_mark <= 100:
-        bad("pass_mark", "must be a percentage from 0 to 100")
-    values["pass_mark"] = float(pass_mark) if _is_number(pass_mark) else 70.0
-    attempts = raw.get("attempts", "unlimited")
-    if attempts == "unlimited" or attempts is None:
-        values["attempts"] = None
-    elif isinstance(attempts, int) and not isinstance(attempts, bool) and attempts >= 1:
-        values["attempts"] = attempts
-    else:
-        bad("attempts", "must be a whole number from 1, or `unlimited`")
-    grading = raw.get("grading", "highest")
-    if grading not in GRADING_METHODS:
-        bad("grading", f"must be one of {', '.join(GRADING_METHODS)}")
-    values["grading"] = grading
-    for key, target, low in (("time_limit_minutes", "time_limit_seconds", 1), ("grace_seconds", "grace_seconds", 0),
-                             ("draw", "draw", 1), ("questions_per_page", "questions_per_page", 1)):
-        if key not in raw or raw[key] is None:
+            bad(key, f"is unknown: the settings are {', '.join(SETTING_KEYS)}")
+    for setting in SETTINGS:
+        if setting.key not in raw:
             continue
-        value = raw[key]
-        if not isinstance(value, int) or isinstance(value, bool) or value < low:
-            bad(key, f"must be a whole number from {low}")
-            continue
-        values[target] = value * 60 if key == "time_limit_minutes" else value
-    for key in ("opens", "closes"):
-        if raw.get(key) is None:
-            continue
-        moment = _as_datetime(raw[key])
-        if moment is None:
-            bad(key, "must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T17:00:00Z")
-        values[key] = moment
-    if values.get("opens") and values.get("closes") and values["closes"] <= values["opens"]:
+        read = setting.read(raw[setting.key])
+        if read is None:
+            bad(setting.key, setting.rule)
+        else:
+            values.update(read)
+    if values["opens"] and values["closes"] and values["closes"] <= values["opens"]:
         bad("closes", "must be after `opens`")
-    for key in ("shuffle_questions",):
-        if key in raw and not isinstance(raw[key], bool):
-            bad(key, "must be true or false")
-        elif key in raw:
-            values[key] = raw[key]
-    feedback = raw.get("feedback", "deferred")
-    if feedback not in FEEDBACK_MODES:
-        bad("feedback", f"must be one of {', '.join(FEEDBACK_MODES)}")
-    values["feedback"] = feedback
-    penalty = raw.get("penalty", 0)
-    if not _is_number(penalty) or not 0 <= penalty <= 1:
-        bad("penalty", "must be a fraction from 0 to 1 (0.1 = 10% per extra try)")
-    elif penalty and feedback != "immediate":
+    if values["penalty"] and values["feedback"] != "immediate":
         bad("penalty", "only applies with `feedback: immediate`: remove it or switch the mode")
-    values["penalty"] = float(penalty) if _is_number(penalty) else 0.0
-    review = raw.get("review", {})
-    if not isinstance(review, dict):
-        bad("review", "must be a mapping with after_submit and after_close lists")
-        review = {}
-    for key in review:
-        if key not in ("after_submit", "after_close"):
-            log.add(line_for(lines, (*where, "review", key)), f"unknown review phase {key!r}: "
-                                                              "use after_submit or after_close")
-            ok = False
-    for phase in ("after_submit", "after_close"):
-        if phase not in review:
-            continue
-        items = review[phase]
-        if not isinstance(items, list) or any(item not in REVIEW_ITEMS for item in items):
-            log.add(line_for(lines, (*where, "review", phase)),
-                    f"review.{phase} must list some of: {', '.join(REVIEW_ITEMS)}")
-            ok = False
-            continue
-        values[f"review_{phase}"] = tuple(items)
     return QuizSettings(**values) if ok else None
 
 
-def _read_questions(raw: Any, lines: dict, default_lesson: str | None, course: CourseFiles | None,
+def _read_questions(raw: Any, lines: dict, default_lesson: str | None, lessons: Mapping[str, Outline] | None,
                     log: ProblemLog) -> tuple[QuestionFile, ...] | None:
     if not isinstance(raw, list) or not raw:
         log.add(line_for(lines, ("questions",)), "`questions` must be a non-empty list of questions")
         return None
-    lessons = {lesson.key: lesson for lesson in course.lessons} if course else None
     questions: list[QuestionFile] = []
     seen: dict[str, int] = {}
     ok = True
@@ -308,12 +409,13 @@ def _resolve_source(source: Any, default_lesson: str | None, lessons, lines, whe
     return None
 
 
-def _check_across(quizzes: list[tuple[QuizFile, dict]], course: CourseFiles | None,
-                  problems: list[ContentProblem]) -> None:
+def _check_across(parsed: list[ParsedQuiz], problems: list[ContentProblem]) -> None:
+    """Quiz ids are unique, a lesson has one check quiz, and a course one final."""
     keys: dict[str, str] = {}
     by_lesson: dict[str, str] = {}
     final: str | None = None
-    for quiz, lines in quizzes:
+    for result in parsed:
+        quiz, lines = result.quiz, result.lines
         log = ProblemLog(quiz.source_path, problems)
         if quiz.key in keys:
             log.add(line_for(lines, ("id",)), f"quiz id {quiz.key!r} is already used by {keys[quiz.key]}")
@@ -359,11 +461,8 @@ def _field_path(field: str) -> tuple[str | int, ...]:
     return tuple(path)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _as_datetime(value: Any) -> datetime | None:
+def as_datetime(value: Any) -> datetime | None:
+    """A date-time with a time zone, from YAML's own value or ISO 8601 text; None for anything else."""
     if isinstance(value, datetime):
         return value.astimezone(UTC) if value.tzinfo else None
     if isinstance(value, date):

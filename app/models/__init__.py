@@ -1,5 +1,6 @@
 """Parley's SQLAlchemy models; importing this package registers every table."""
 
+from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
 from app.models.course import Course, Lesson
 from app.models.progress import LessonProgress, LessonVisit
@@ -7,6 +8,6 @@ from app.models.quiz import Attempt, Quiz, QuizVersion, Response
 from app.models.user import ROLES, User
 
 __all__ = [
-    "ROLES", "Attempt", "Base", "Course", "Lesson", "LessonProgress", "LessonVisit", "Quiz", "QuizVersion",
-    "Response", "User", "utcnow",
+    "ROLES", "Attempt", "AuditEvent", "Base", "Course", "Lesson", "LessonProgress", "LessonVisit", "Quiz",
+    "QuizVersion", "Response", "User", "utcnow",
 ]

@@ -19,6 +19,8 @@ class Quiz(Base):
     __table_args__ = (
         UniqueConstraint("course_id", "key"),
         CheckConstraint("kind IN ('lesson', 'final')", name="kind_known"),
+        CheckConstraint("origin IN ('file', 'browser')", name="origin_known"),
+        CheckConstraint("edit_count >= 0", name="edit_count_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +33,14 @@ class Quiz(Base):
     retired_at: Mapped[datetime | None] = mapped_column(default=None)
     # Not a foreign key: versions point at their quiz, and a cycle would complicate deletes.
     current_version_id: Mapped[int | None] = mapped_column(default=None)
+    # Where the current version came from: a file under quizzes/ or the browser editor.
+    origin: Mapped[str] = mapped_column(String(10), default="file")
+    # Unpublished changes made in the browser, as a document in the file format (None: nothing pending).
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # Bumped by every saved change: an editor whose form was read at another count is refused, never overwrites.
+    edit_count: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(default=None)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), default=None)
 
     versions: Mapped[list[QuizVersion]] = relationship(back_populates="quiz", order_by="QuizVersion.number")
     # The version whose dates and review options govern every attempt, whichever version it was taken on.
@@ -55,6 +65,12 @@ class QuizVersion(Base):
     # and html (author text -> rendered HTML) so nothing is rendered per request.
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    origin: Mapped[str] = mapped_column(String(10), default="file")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), default=None)
+    # The quiz as its author wrote it (file format): what `flask content export` writes and the editor starts from.
+    document: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # What this version changed from the one before, in words ("question q3 added", "setting pass_mark changed").
+    changes: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     quiz: Mapped[Quiz] = relationship(back_populates="versions")
 

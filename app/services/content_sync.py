@@ -9,9 +9,12 @@ from sqlalchemy.orm import Session
 
 from app.content.bundle import ContentBundle
 from app.content.course_files import CourseFiles, LessonFile
+from app.content.problems import ContentInvalid, ContentProblem
 from app.content.quiz_files import QuizFile
-from app.models import Attempt, Course, Lesson, Quiz, QuizVersion, utcnow
+from app.models import Attempt, Course, Lesson, Quiz, QuizVersion, User, utcnow
+from app.services import audit
 from app.services.attempts import submit_attempt
+from app.services.quiz_versions import publish
 
 
 @dataclass
@@ -29,11 +32,11 @@ class SyncReport:
         return bool(self.added or self.changed or self.retired)
 
 
-def sync_content(session: Session, bundle: ContentBundle) -> SyncReport:
-    """Load a validated course and its quizzes; the caller commits once."""
+def sync_content(session: Session, bundle: ContentBundle, prefer_files: bool = False) -> SyncReport:
+    """Load a validated course and its quizzes; the caller commits once (or rolls back on ContentInvalid)."""
     report = SyncReport()
     course = sync_course(session, bundle.course, report)
-    sync_quizzes(session, course, bundle.quizzes, report)
+    sync_quizzes(session, course, bundle.quizzes, report, prefer_files=prefer_files)
     return report
 
 
@@ -83,8 +86,14 @@ def sync_course(session: Session, files: CourseFiles, report: SyncReport | None 
     return course
 
 
-def sync_quizzes(session: Session, course: Course, quizzes: tuple[QuizFile, ...], report: SyncReport) -> None:
-    """Upsert quizzes by key; a changed quiz gets a new immutable version, so past attempts keep theirs."""
+def sync_quizzes(session: Session, course: Course, quizzes: tuple[QuizFile, ...], report: SyncReport,
+                 prefer_files: bool = False) -> None:
+    """Publish each quiz file whose content changed; retire quizzes whose file is gone.
+
+    A quiz changed in the browser (a published version or a pending draft) is not overwritten by a
+    different file: that is a conflict, reported as a problem (nothing loads) unless `prefer_files`
+    says the files win.
+    """
     lessons = {lesson.key: lesson for lesson in session.scalars(select(Lesson).where(Lesson.course_id == course.id))}
     existing = {quiz.key: quiz for quiz in session.scalars(select(Quiz).where(Quiz.course_id == course.id))}
     current = {
@@ -93,55 +102,68 @@ def sync_quizzes(session: Session, course: Course, quizzes: tuple[QuizFile, ...]
             select(QuizVersion).join(Quiz, Quiz.current_version_id == QuizVersion.id).where(Quiz.course_id == course.id)
         )
     }
-    linked: dict[str, str] = {}
+    if not prefer_files:
+        conflicts = [_conflict(session, existing[quiz_file.key], quiz_file) for quiz_file in quizzes
+                     if quiz_file.key in existing
+                     and _overwrites_browser_work(existing[quiz_file.key], current.get(existing[quiz_file.key].id),
+                                                  quiz_file)]
+        if conflicts:
+            raise ContentInvalid(conflicts)
     for quiz_file in quizzes:
         label = f"quiz {quiz_file.key}"
         quiz = existing.pop(quiz_file.key, None)
         lesson = lessons.get(quiz_file.lesson) if quiz_file.lesson else None
+        lesson_id = lesson.id if lesson else None
         if quiz is None:
             quiz = Quiz(course_id=course.id, key=quiz_file.key, kind=quiz_file.kind, title=quiz_file.title,
-                        lesson_id=lesson.id if lesson else None)
+                        lesson_id=lesson_id)
             session.add(quiz)
             session.flush()
-            _new_version(session, quiz, quiz_file, number=1)
+            audit.record(session, "create", label, quiz=quiz, origin="file", path=quiz_file.source_path)
+            publish(session, quiz, quiz_file, origin="file")
             report.added.append(label)
+            continue
+        was = (quiz.retired_at, quiz.lesson_id, quiz.origin, quiz.draft is None)
+        quiz.lesson_id = lesson_id
+        if prefer_files:
+            quiz.draft = None
+        version = publish(session, quiz, quiz_file, origin="file")
+        if version is not None or was != (quiz.retired_at, quiz.lesson_id, quiz.origin, quiz.draft is None):
+            report.changed.append(label)
         else:
-            version = current.get(quiz.id)
-            fields = {"kind": quiz_file.kind, "title": quiz_file.title, "lesson_id": lesson.id if lesson else None,
-                      "retired_at": None}
-            changed = version is None or version.content_hash != quiz_file.content_hash
-            if changed:
-                number = max((v.number for v in quiz.versions), default=0) + 1
-                _new_version(session, quiz, quiz_file, number=number)
-            if changed or any(getattr(quiz, name) != value for name, value in fields.items()):
-                for name, value in fields.items():
-                    setattr(quiz, name, value)
-                report.changed.append(label)
-            else:
-                report.unchanged.append(label)
-        if lesson is not None:
-            linked[lesson.key] = quiz_file.key
+            report.unchanged.append(label)
     for quiz in existing.values():
-        if quiz.retired_at is None:
+        # A quiz made in the browser has no file to lose; only file quizzes retire with their file.
+        if quiz.retired_at is None and quiz.origin == "file":
             quiz.retired_at = utcnow()
             report.retired.append(f"quiz {quiz.key}")
+            audit.record(session, "retire", f"quiz {quiz.key}", quiz=quiz, reason="file removed")
             _close_open_attempts(session, quiz)
+    by_id = {lesson.id: key for key, lesson in lessons.items()}
+    linked = {quiz.lesson: quiz.key for quiz in quizzes if quiz.lesson}
+    for quiz in existing.values():
+        if quiz.retired_at is None and quiz.lesson_id in by_id and quiz.current_version_id is not None:
+            linked.setdefault(by_id[quiz.lesson_id], quiz.key)
     for lesson in lessons.values():
         if lesson.quiz_key != linked.get(lesson.key):
             lesson.quiz_key = linked.get(lesson.key)
     session.flush()
 
 
-def _new_version(session: Session, quiz: Quiz, quiz_file: QuizFile, number: int) -> None:
-    version = QuizVersion(
-        quiz_id=quiz.id, number=number, content_hash=quiz_file.content_hash,
-        description_html=quiz_file.description_html, settings=quiz_file.settings.to_json(),
-        questions=[question.to_json() for question in quiz_file.questions],
-    )
-    session.add(version)
-    session.flush()
-    quiz.current_version_id = version.id
-    session.expire(quiz, ["current_version"])
+def _overwrites_browser_work(quiz: Quiz, version: QuizVersion | None, quiz_file: QuizFile) -> bool:
+    """Whether loading this file would replace a version or a draft made in the browser."""
+    if version is not None and version.content_hash == quiz_file.content_hash:
+        return False  # the file already says what the quiz says (an exported browser version, say)
+    return quiz.draft is not None or quiz.origin == "browser"
+
+
+def _conflict(session: Session, quiz: Quiz, quiz_file: QuizFile) -> ContentProblem:
+    who = session.get(User, quiz.changed_by_id).name if quiz.changed_by_id else "someone"
+    when = f"{quiz.changed_at:%Y-%m-%d %H:%M} UTC" if quiz.changed_at else "an unknown time"
+    what = "has unpublished changes in the browser" if quiz.draft is not None else "was changed in the browser"
+    return ContentProblem(quiz_file.source_path, 1,
+                          f"quiz {quiz.key!r} {what} by {who} at {when}; export it "
+                          f"(`flask content export {quiz.key}`) or sync with --prefer-files to let the file win")
 
 
 def _close_open_attempts(session: Session, quiz: Quiz) -> None:

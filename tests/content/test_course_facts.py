@@ -51,7 +51,7 @@ LESSON_FILES = {slug: f"{order:02d}-{slug}.md" for order, slug in enumerate(LESS
 
 LESSON_KEYS = {"id", "title", "order", "minutes", "objectives", "source_sections"}
 PAGE_KEYS = {"id", "title", "kind"}
-COURSE_KEYS = {"id", "title", "summary", "source"}
+COURSE_KEYS = {"id", "title", "summary", "source", "lessons"}
 SOURCE_KEYS = {"title", "dated", "sections"}
 
 OBJECTIVE_VERBS = {
