@@ -29,12 +29,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     request_checks.init_app(app)  # before the blueprints: it installs the `int` converter their rules use
 
     from app.auth import bp as auth_bp
+    from app.authoring import bp as authoring_bp
     from app.learn import bp as learn_bp
     from app.quiz import bp as quiz_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(quiz_bp)
+    app.register_blueprint(authoring_bp)
 
     from app.cli import register_commands
 

@@ -50,8 +50,9 @@ def require_visible(allowed: bool) -> None:
 
 
 def can_view_quiz(user: User, quiz: Quiz) -> bool:
-    """Any signed-in user may open a live quiz; retired ones only staff."""
-    return user.is_authenticated and (quiz.retired_at is None or is_staff(user))
+    """Any signed-in user may open a published live quiz; retired ones only staff; drafts live in authoring only."""
+    return user.is_authenticated and quiz.current_version_id is not None and (quiz.retired_at is None
+                                                                             or is_staff(user))
 
 
 def can_take_attempt(user: User, attempt: Attempt) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,7 +13,7 @@ from app.extensions import db
 from app.models import Attempt, Course, Quiz, QuizVersion, Response, utcnow
 from app.permissions import can_review_attempt, can_take_attempt, can_view_quiz, require, require_visible
 from app.quiz import bp
-from app.quiz.forms import AttemptPageForm, StartAttemptForm, SubmitAttemptForm
+from app.quiz.forms import AttemptPageForm, StartAttemptForm, SubmitAttemptForm, posted_answers
 from app.quiz.pages import pages_of, question_views
 from app.security import no_store
 from app.services import attempts as attempt_service
@@ -106,7 +104,7 @@ def save(attempt_id: int):
         abort(400)
     autosave = request.headers.get("X-Parley-Autosave") == "1"
     try:
-        attempt_service.save_answers(db.session, attempt, _posted_answers())
+        attempt_service.save_answers(db.session, attempt, posted_answers(request.form))
     except attempt_service.AttemptPaused as paused:
         db.session.rollback()
         if autosave:
@@ -135,7 +133,7 @@ def save(attempt_id: int):
 def _check(attempt: Attempt, qid: str, page: int):
     """Immediate mode: grade one question now and show its feedback."""
     try:
-        attempt_service.check_answer(db.session, attempt, qid, _posted_answers().get(qid, {}))
+        attempt_service.check_answer(db.session, attempt, qid, posted_answers(request.form).get(qid, {}))
     except attempt_service.AttemptPaused as paused:
         db.session.rollback()
         flash(str(paused), "info")
@@ -205,23 +203,11 @@ def _responses(attempt_id: int, qids: list[str]) -> dict[str, Response]:
     return {row.question_id: row for row in rows}
 
 
-def _posted_answers() -> dict[str, dict[str, list[str]]]:
-    """Group posted fields named `<question id>:<field>` by question."""
-    answers: dict[str, dict[str, list[str]]] = defaultdict(dict)
-    for name in request.form:
-        qid, sep, field = name.partition(":")
-        if sep and field:
-            answers[qid][field] = request.form.getlist(name)
-    # A page lists its questions so that clearing every box of one still saves it as empty.
-    for qid in request.form.getlist("questions"):
-        answers.setdefault(qid, {})
-    return dict(answers)
-
-
 def _quiz_or_404(course_key: str, quiz_key: str) -> Quiz:
     quiz = db.session.scalars(select(Quiz).join(Course, Course.id == Quiz.course_id)
                               .where(Course.key == course_key, Quiz.key == quiz_key)).one_or_none()
-    if quiz is None:
+    # A quiz never published is a draft in authoring: to students it does not exist yet.
+    if quiz is None or quiz.current_version_id is None:
         abort(404)
     return quiz
 

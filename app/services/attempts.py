@@ -118,7 +118,7 @@ def start_attempt(session: Session, user_id: int, quiz: Quiz, now: datetime | No
     for qid in ids:
         order = questions[qid].shuffle_order(attempt_rng(seed, f"question:{qid}"))
         if order is not None:
-            orders[qid] = _jsonable(order)
+            orders[qid] = jsonable(order)
     attempt = Attempt(
         user_id=user_id, quiz_id=quiz.id, quiz_version_id=version.id, number=used + 1, seed=seed,
         question_ids=list(ids), orders=orders, started_at=now, deadline=deadline_for(settings, now),
@@ -188,7 +188,7 @@ def save_answers(session: Session, attempt: Attempt, posted: Mapping[str, Mappin
     for qid in wanted:
         if qid in locked:
             continue
-        _upsert_response(session, attempt.id, qid, _clean_fields(posted[qid]), now)
+        _upsert_response(session, attempt.id, qid, clean_fields(posted[qid]), now)
         saved += 1
     session.flush()
     return saved
@@ -206,7 +206,7 @@ def check_answer(session: Session, attempt: Attempt, qid: str, fields: Mapping[s
     response = _response_for_update(session, attempt.id, qid)
     if response is not None and response.locked:
         return question.grade(question.normalize(response.raw)), response
-    _upsert_response(session, attempt.id, qid, _clean_fields(fields), now)
+    _upsert_response(session, attempt.id, qid, clean_fields(fields), now)
     response = _response_for_update(session, attempt.id, qid)
     grade = question.grade(question.normalize(response.raw))
     response.tries += 1
@@ -241,7 +241,7 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = No
         if response is None:
             response = Response(attempt_id=attempt.id, question_id=qid, raw={}, saved_at=now, tries=0, locked=False)
             session.add(response)
-        fraction = _final_fraction(questions[qid], response, settings)
+        fraction = final_fraction(questions[qid], response, settings)
         response.fraction = fraction
         response.marks = round(fraction * points[qid], 7)
         total += response.marks
@@ -256,7 +256,8 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = No
     return True
 
 
-def _final_fraction(question: QuestionType, response: Response, settings: QuizSettings) -> float:
+def final_fraction(question: QuestionType, response: Response, settings: QuizSettings) -> float:
+    """The fraction a response earns at submit: its locked checked grade, else its answer graded with penalties."""
     if settings.immediate and response.locked and response.checked_fraction is not None:
         return response.checked_fraction
     grade = question.grade(question.normalize(response.raw or {}))
@@ -284,7 +285,7 @@ MAX_FIELD_LENGTH = 2000
 MAX_FIELD_VALUES = 50
 
 
-def _clean_fields(fields: Mapping[str, list[str]]) -> dict[str, list[str]]:
+def clean_fields(fields: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """Bound what one answer may store: a few dozen values of a couple of thousand characters."""
     clean: dict[str, list[str]] = {}
     for name, values in list(fields.items())[:MAX_FIELD_VALUES]:
@@ -294,7 +295,8 @@ def _clean_fields(fields: Mapping[str, list[str]]) -> dict[str, list[str]]:
     return clean
 
 
-def _jsonable(order):
+def jsonable(order):
+    """A stored presentation order with tuples turned into lists, as JSON keeps them."""
     if isinstance(order, tuple | list):
-        return [_jsonable(item) for item in order]
+        return [jsonable(item) for item in order]
     return order

@@ -168,7 +168,8 @@ def test_every_route_is_public_or_checked(app):
 
     missing = set()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static" or rule.endpoint in PUBLIC:
+        # Authoring rules are checked one by one in test_authoring.py (anonymous sent to sign in, students 403).
+        if rule.endpoint == "static" or rule.endpoint in PUBLIC or rule.endpoint.startswith("authoring."):
             continue
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             if (rule.endpoint, method) not in covered:
