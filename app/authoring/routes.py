@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.authoring import bp
 from app.authoring.forms import EditCountForm, NewQuizForm, SettingsForm
+from app.authoring.question_forms import TYPES as QUESTION_TYPES
 from app.content.rendering import render_markdown
 from app.engine.quiz_rules import QuizSettings
 from app.extensions import db
@@ -98,6 +99,7 @@ def quiz(quiz_id: int):
     return render_template(
         "authoring/quiz.html", quiz=quiz, document=document, version=version, changed_by=changed_by,
         status=authoring.status(quiz), headings=headings, form=EditCountForm(edit_count=quiz.edit_count),
+        type_names={kind: name for kind, (name, _) in QUESTION_TYPES.items()},
         description_html=render_markdown(document.get("description", "")).html if document.get("description") else "",
     )
 
