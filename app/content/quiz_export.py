@@ -14,8 +14,8 @@ import yaml
 from app.content.quiz_files import QUESTION_KEYS, QUIZ_KEYS, SETTING_KEYS, normalize_document
 
 REVIEW_KEYS = ("after_submit", "after_close")
-# Line breaks other than \n: the YAML reader turns a raw \r or \x85 into \n and folds \u2028/\u2029 in
-# quotes, so text holding them must be written double-quoted, where they are escapes.
+# Line breaks other than \n do not survive a literal block or single quotes (the reader turns them into \n,
+# or folds them into spaces), so text holding them is written double-quoted, where they are escapes.
 _ODD_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 # Cloze blanks are numbered; the parser reads `1:` and `"1":` alike, and the file format writes `1:`.
 _NUMBER_KEY = re.compile(r"[1-9][0-9]{0,8}")
@@ -37,7 +37,7 @@ class _QuizDumper(yaml.SafeDumper):
         return True
 
 
-def _represent_str(dumper: _QuizDumper, value: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _QuizDumper, value: str, key: bool = False) -> yaml.ScalarNode:
     if _ODD_BREAKS.search(value):
         # Only double quotes write these as escapes; any other style writes a raw break that reads back as \n.
         return dumper.represent_scalar(_STR, value, style='"')
@@ -45,9 +45,10 @@ def _represent_str(dumper: _QuizDumper, value: str) -> yaml.ScalarNode:
         # Multi-line Markdown reads best as a literal block; the emitter still falls back to quotes when a
         # line ends in a space (a block scalar cannot keep it), so the text always comes back unchanged.
         return dumper.represent_scalar(_STR, value, style="|")
-    if _is_plain_timestamp(value):
+    if not key and _is_plain_timestamp(value):
         # `opens: 2026-01-05T09:00:00Z` as in hand-written files: YAML reads it as a date-time and
         # normalize_document turns that back into exactly this text (checked, so nothing else is written bare).
+        # Not for keys: normalize_document turns a date-time key into other text (str() of it).
         return dumper.represent_scalar(_TIMESTAMP, value)
     return dumper.represent_scalar(_STR, value)
 
@@ -57,6 +58,8 @@ def _represent_dict(dumper: _QuizDumper, value: dict) -> yaml.MappingNode:
     for key, child in value.items():
         if isinstance(key, str) and _NUMBER_KEY.fullmatch(key):
             key_node = yaml.ScalarNode(_INT, key)
+        elif isinstance(key, str):
+            key_node = _represent_str(dumper, key, key=True)
         else:
             key_node = dumper.represent_data(key)
         node.value.append((key_node, dumper.represent_data(child)))
@@ -103,7 +106,7 @@ def canonical_document(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def dump_quiz(document: dict[str, Any]) -> str:
-    """The quiz document as the text of a quizzes/ file: canonical key order, block style, UTF-8, one final newline."""
+    """The quiz document as the text of a quizzes/ file: canonical key order, block style, ending in a newline."""
     return yaml.dump(
         canonical_document(document), Dumper=_QuizDumper, default_flow_style=False, sort_keys=False,
         allow_unicode=True, width=float("inf"), indent=2, explicit_start=False,

@@ -29,8 +29,10 @@ class Quiz(Base):
     kind: Mapped[str] = mapped_column(String(10), default="lesson")
     lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lesson.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    # Set when the file disappears: no new attempts, history kept.
+    # Set when the file disappears or an author retires it: no new attempts, history kept.
     retired_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Who retired it in the browser (None: sync, because its file was gone, so the file's return restores it).
+    retired_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), default=None)
     # Not a foreign key: versions point at their quiz, and a cycle would complicate deletes.
     current_version_id: Mapped[int | None] = mapped_column(default=None)
     # Where the current version came from: a file under quizzes/ or the browser editor.

@@ -159,7 +159,7 @@ def retire_quiz(session: Session, quiz: Quiz, *, actor_id: int) -> bool:
     """Hide a quiz from students, keeping its history; open attempts are submitted with what was saved."""
     if quiz.retired_at is not None:
         return False
-    quiz.retired_at = utcnow()
+    quiz.retired_at, quiz.retired_by_id = utcnow(), actor_id
     for attempt in session.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id,
                                                          Attempt.state == "in_progress")).all():
         submit_attempt(session, attempt, closed_by="retired")
@@ -172,7 +172,7 @@ def restore_quiz(session: Session, quiz: Quiz, *, actor_id: int) -> bool:
     """Show a retired quiz to students again."""
     if quiz.retired_at is None or quiz.current_version_id is None:
         return False
-    quiz.retired_at = None
+    quiz.retired_at, quiz.retired_by_id = None, None
     _touch(quiz, actor_id)
     audit.record(session, "restore", f"quiz {quiz.key}", actor_id=actor_id, quiz=quiz)
     return True

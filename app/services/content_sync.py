@@ -123,12 +123,14 @@ def sync_quizzes(session: Session, course: Course, quizzes: tuple[QuizFile, ...]
             publish(session, quiz, quiz_file, origin="file")
             report.added.append(label)
             continue
-        was = (quiz.retired_at, quiz.lesson_id, quiz.origin, quiz.draft is None)
+        was = (quiz.retired_at, quiz.lesson_id, quiz.draft is None)
         quiz.lesson_id = lesson_id
         if prefer_files:
             quiz.draft = None
+        if quiz.retired_at is not None and quiz.retired_by_id is None:
+            quiz.retired_at = None  # its file had gone and is back; a quiz retired in the browser stays retired
         version = publish(session, quiz, quiz_file, origin="file")
-        if version is not None or was != (quiz.retired_at, quiz.lesson_id, quiz.origin, quiz.draft is None):
+        if version is not None or was != (quiz.retired_at, quiz.lesson_id, quiz.draft is None):
             report.changed.append(label)
         else:
             report.unchanged.append(label)

@@ -40,7 +40,7 @@ def publish(session: Session, quiz: Quiz, parsed: QuizFile, *, origin: str, acto
     session.add(version)
     session.flush()
     quiz.current_version_id = version.id
-    quiz.retired_at = None
+    quiz.retired_at, quiz.retired_by_id = None, None
     quiz.changed_at, quiz.changed_by_id = now, actor_id
     session.expire(quiz, ["current_version"])
     audit.record(session, "publish", f"quiz {quiz.key}", actor_id=actor_id, quiz=quiz, version_number=number,

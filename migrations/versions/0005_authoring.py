@@ -21,7 +21,10 @@ def upgrade():
         batch_op.add_column(sa.Column('edit_count', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('changed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('changed_by_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('retired_by_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_quiz_changed_by_id_user'), 'user', ['changed_by_id'], ['id'],
+                                    ondelete='SET NULL')
+        batch_op.create_foreign_key(batch_op.f('fk_quiz_retired_by_id_user'), 'user', ['retired_by_id'], ['id'],
                                     ondelete='SET NULL')
         batch_op.create_check_constraint('origin_known', "origin IN ('file', 'browser')")
         batch_op.create_check_constraint('edit_count_not_negative', 'edit_count >= 0')
@@ -75,7 +78,9 @@ def downgrade():
     with op.batch_alter_table('quiz', schema=None) as batch_op:
         batch_op.drop_constraint('edit_count_not_negative', type_='check')
         batch_op.drop_constraint('origin_known', type_='check')
+        batch_op.drop_constraint(batch_op.f('fk_quiz_retired_by_id_user'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_quiz_changed_by_id_user'), type_='foreignkey')
+        batch_op.drop_column('retired_by_id')
         batch_op.drop_column('changed_by_id')
         batch_op.drop_column('changed_at')
         batch_op.drop_column('edit_count')
