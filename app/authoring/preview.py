@@ -22,18 +22,18 @@ from sqlalchemy.orm import Session
 
 from app.authoring import bp
 from app.content.quiz_files import QuizFile
-from app.engine import Grade, apply_penalty, attempt_rng, draw_pool, percent, shuffle_questions
+from app.engine import Grade, apply_penalty, percent
 from app.engine.quiz_rules import QuizSettings
 from app.extensions import db
 from app.models import Quiz, QuizPreview, utcnow
 from app.quiz.forms import AttemptPageForm, StartAttemptForm, SubmitAttemptForm, posted_answers
 from app.quiz.pages import pages_of, question_views
 
-# posted_answers, clean_fields, final_fraction and jsonable are the student's own helpers, imported rather than
+# posted_answers, clean_fields, draw_questions and final_fraction are the student's own helpers, imported rather than
 # copied so a preview reads, bounds, stores and grades answers exactly as an attempt does.
 from app.security import no_store
 from app.services import authoring
-from app.services.attempts import clean_fields, engine_questions, final_fraction, jsonable, settings_of
+from app.services.attempts import clean_fields, draw_questions, engine_questions, final_fraction, settings_of
 
 BANNER = "Preview: nothing you do here is recorded."
 NO_PREVIEW = "No preview of this quiz is running: start one with “Preview as a student”."
@@ -101,29 +101,13 @@ def answers_of(preview: QuizPreview) -> dict[str, PreviewAnswer]:
     return answers
 
 
-def draw(version: PreviewVersion, settings: QuizSettings, seed: int) -> tuple[list[str], dict[str, Any]]:
-    """The question ids and per-question orders an attempt with this seed gets (as `start_attempt` makes them)."""
-    questions = engine_questions(version)
-    ids = [q["id"] for q in version.questions]
-    if settings.draw is not None:
-        ids = draw_pool(ids, settings.draw, attempt_rng(seed, "draw"))
-    if settings.shuffle_questions:
-        ids = shuffle_questions(ids, attempt_rng(seed, "questions"))
-    orders = {}
-    for qid in ids:
-        order = questions[qid].shuffle_order(attempt_rng(seed, f"question:{qid}"))
-        if order is not None:
-            orders[qid] = jsonable(order)
-    return list(ids), orders
-
-
 def start_preview(session: Session, user_id: int, quiz: Quiz, snapshot: QuizFile,
                   seed: int | None = None) -> QuizPreview:
     """Start a preview of `snapshot` (a validated working copy), replacing this instructor's previous one."""
     seed = secrets.randbelow(2**31) if seed is None else seed
     version = PreviewVersion(PREVIEW_VERSION_ID, snapshot.content_hash, snapshot.settings.to_json(),
                              [question.to_json() for question in snapshot.questions])
-    ids, orders = draw(version, snapshot.settings, seed)
+    ids, orders = draw_questions(version, snapshot.settings, seed)
     values = {"content_hash": version.content_hash, "settings": version.settings, "questions": version.questions,
               "seed": seed, "question_ids": ids, "orders": orders, "answers": {}, "state": "in_progress",
               "started_at": utcnow(), "submitted_at": None, "marks": {}, "score": None, "max_score": None,

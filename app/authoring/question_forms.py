@@ -116,6 +116,13 @@ class NumericAnswerRow(Form):
     feedback = markdown_field("Feedback when it matches", rows=2)
 
 
+class UnitRow(Form):
+    """A unit a student may type after the number, and how many of it make one of the answers' unit."""
+
+    unit = text_field("Unit")
+    multiplier = number_field("Multiplier")
+
+
 class PairRow(Form):
     """A matching pair: a left-hand item and the right-hand text it goes with."""
 
@@ -307,22 +314,26 @@ class NumericalForm(QuestionForm):
 
     type = "numerical"
     template = "authoring/questions/_numerical.html"
-    keys = (*COMMON_KEYS, "answers")
+    keys = (*COMMON_KEYS, "answers", "units")
 
     answers = _rows(NumericAnswerRow)
+    units = _rows(UnitRow)
 
     @classmethod
     def blank_data(cls, document: dict[str, Any]) -> dict[str, Any]:
-        """One empty answer row."""
-        return {"answers": [{}]}
+        """One empty answer row and one empty unit row."""
+        return {"answers": [{}], "units": [{}]}
 
     @classmethod
     def type_data(cls, question: dict[str, Any]) -> dict[str, Any]:
-        """One row per accepted value or range."""
+        """One row per accepted value or range, and one per unit."""
+        units = [unit if isinstance(unit, dict) else {"unit": unit} for unit in _list(question.get("units"))]
         return {"answers": [{key: shown_number(answer.get(key)) for key in ("value", "tolerance", "min", "max",
                                                                             "weight")}
                             | {"feedback": _text(answer.get("feedback"))}
-                            for answer in _mappings(question.get("answers"))]}
+                            for answer in _mappings(question.get("answers"))],
+                "units": [{"unit": _text(unit.get("unit")), "multiplier": shown_number(unit.get("multiplier"))}
+                          for unit in units]}
 
     def type_keys(self) -> dict[str, Any]:
         """`answers`: {value, tolerance?} or {min, max}, with weight and feedback when not the default."""
@@ -336,7 +347,15 @@ class NumericalForm(QuestionForm):
             _put_number(answer, "weight", row["weight"], default=1)
             _put_text(answer, "feedback", row["feedback"])
             answers.append(answer)
-        return {"answers": answers}
+        units = []
+        for row in self.units.data:
+            if not (row["unit"] or "").strip() and not (row["multiplier"] or "").strip():
+                continue  # an unused row
+            unit: dict[str, Any] = {"unit": row["unit"] or ""}
+            _put_number(unit, "multiplier", row["multiplier"], default=1)
+            # A plain name is a unit of multiplier 1: how files write most units.
+            units.append(unit["unit"] if len(unit) == 1 else unit)
+        return {"answers": answers, "units": units} if units else {"answers": answers}
 
 
 class MatchingForm(QuestionForm):

@@ -6,6 +6,7 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -108,17 +109,7 @@ def start_attempt(session: Session, user_id: int, quiz: Quiz, now: datetime | No
     if refusal:
         raise AttemptRefused(refusal)
     seed = secrets.randbelow(2**31)
-    questions = engine_questions(version)
-    ids = [q["id"] for q in version.questions]
-    if settings.draw is not None:
-        ids = draw_pool(ids, settings.draw, attempt_rng(seed, "draw"))
-    if settings.shuffle_questions:
-        ids = shuffle_questions(ids, attempt_rng(seed, "questions"))
-    orders = {}
-    for qid in ids:
-        order = questions[qid].shuffle_order(attempt_rng(seed, f"question:{qid}"))
-        if order is not None:
-            orders[qid] = jsonable(order)
+    ids, orders = draw_questions(version, settings, seed)
     attempt = Attempt(
         user_id=user_id, quiz_id=quiz.id, quiz_version_id=version.id, number=used + 1, seed=seed,
         question_ids=list(ids), orders=orders, started_at=now, deadline=deadline_for(settings, now),
@@ -134,6 +125,22 @@ def start_attempt(session: Session, user_id: int, quiz: Quiz, now: datetime | No
             raise AttemptRefused("Another attempt was started at the same moment. Please try again.") from None
         return winner
     return attempt
+
+
+def draw_questions(version, settings: QuizSettings, seed: int) -> tuple[list[str], dict[str, Any]]:
+    """The question ids (drawn and shuffled) and per-question presentation orders that this seed gives."""
+    questions = engine_questions(version)
+    ids = [q["id"] for q in version.questions]
+    if settings.draw is not None:
+        ids = draw_pool(ids, settings.draw, attempt_rng(seed, "draw"))
+    if settings.shuffle_questions:
+        ids = shuffle_questions(ids, attempt_rng(seed, "questions"))
+    orders = {}
+    for qid in ids:
+        order = questions[qid].shuffle_order(attempt_rng(seed, f"question:{qid}"))
+        if order is not None:
+            orders[qid] = jsonable(order)
+    return list(ids), orders
 
 
 def close_if_overdue(session: Session, attempt: Attempt, now: datetime | None = None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.engine import Numerical, QuestionError, grade_response, parse_number
+from app.engine import Numerical, QuestionError, build_question, grade_response, parse_number
 
 
 def make(*answers):
@@ -132,3 +132,38 @@ def test_validation(answers, field):
                                              ("-2,500", -2500.0), ("3,5", 3.5), ("0,25", 0.25)])
 def test_commas_group_thousands_or_mark_decimals(text, value):
     assert parse_number(text) == value
+
+
+UNITS = {"type": "numerical", "answers": [{"value": 1.5, "tolerance": 0.01}],
+         "units": ["m", {"unit": "cm", "multiplier": 100}, {"unit": "km", "multiplier": 0.001}]}
+
+
+@pytest.mark.parametrize(("typed", "fraction"), [
+    ("1.5", 1.0), ("1.5 m", 1.0), ("1.5m", 1.0), ("150 cm", 1.0), ("150 CM", 1.0), ("0.0015 km", 1.0),
+    ("150", 0.0), ("1.5 mm", 0.0), ("cm", 0.0), ("1.5 miles", 0.0),
+])
+def test_units_divide_the_typed_number_by_their_multiplier(typed, fraction):
+    """Moodle's rule: answers are in the unit of multiplier 1; another unit's number is divided by its multiplier."""
+    question = build_question(UNITS)
+    assert question.grade(question.normalize({"answer": [typed]})).fraction == fraction
+
+
+def test_a_percent_unit_accepts_what_students_type():
+    question = build_question({"type": "numerical", "answers": [{"value": 70}], "units": ["%", "percent"]})
+    for typed in ("70", "70%", "70 %", "70 percent", "70 Percent"):
+        assert question.grade(question.normalize({"answer": [typed]})).fraction == 1.0, typed
+    assert question.public() == {"kind": "numerical", "units": ["%", "percent"]}
+
+
+@pytest.mark.parametrize(("units", "field", "message"), [
+    ([""], "units[0].unit", "must not be empty"),
+    (["5m"], "units[0].unit", "must not start with a digit"),
+    ([{"unit": "cm", "multiplier": 0}], "units[0].multiplier", "positive"),
+    ([{"unit": "cm", "multiplier": "lots"}], "units[0].multiplier", "expected a number"),
+    (["m", "M"], "units[1]", "listed twice"),
+    ([{"unit": "m", "factor": 2}], "units[0].factor", "unknown key"),
+])
+def test_bad_units_are_refused_where_they_are(units, field, message):
+    with pytest.raises(QuestionError) as refused:
+        build_question({"type": "numerical", "answers": [{"value": 1}], "units": units})
+    assert refused.value.field == field and message in refused.value.message

@@ -195,6 +195,7 @@ answers:
         "id": "gravity", "prompt": "g in m/s²?", "source": "beta#the-beta-idea",
         "answers-0-value": "9.81", "answers-0-tolerance": "0.01",
         "answers-1-min": "9", "answers-1-max": "11", "answers-1-weight": "0,5", "answers-1-feedback": "Roughly.",
+        "units-0-unit": "m/s²", "units-1-unit": "cm/s²", "units-1-multiplier": "100",
     }, """
 id: gravity
 type: numerical
@@ -203,6 +204,9 @@ source: beta#the-beta-idea
 answers:
   - {value: 9.81, tolerance: 0.01}
   - {min: 9, max: 11, weight: 0.5, feedback: Roughly.}
+units:
+  - m/s²
+  - {unit: cm/s², multiplier: 100}
 """),
     "matching": ({
         "id": "letters", "prompt": "Match the letters.", "source": "beta#the-beta-idea", "shuffle": None,
@@ -391,6 +395,8 @@ BAD_INPUT = {
                             "blanks-0-answers", "blanks.1.answers: no answer has weight 1"),
     "negative-tolerance": ("numerical", {"answers-0-value": "5", "answers-0-tolerance": "-1"},
                            "answers-0-tolerance", "answers[0].tolerance: must not be negative"),
+    "unit-without-multiplier": ("numerical", {"answers-0-value": "5", "units-0-unit": "cm", "units-0-multiplier": "0"},
+                                "units-0-multiplier", "units[0].multiplier: must be a positive number"),
     "duplicate-item": ("ordering", {"items-0-text": "one", "items-1-text": "two", "items-2-text": "one"},
                        "items-2-text", "items[2]: duplicate item 'one'"),
     "no-answer-picked": ("true_false", {}, "answer", "answer: missing key"),

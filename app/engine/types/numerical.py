@@ -97,28 +97,74 @@ def _read_answer(entry: Any, where: str) -> NumericAnswer:
     return NumericAnswer(low, high, weight, feedback)
 
 
+@dataclass(frozen=True)
+class Unit:
+    """A unit a student may type after the number; the number is divided by the multiplier (Moodle's rule).
+
+    The answers are written in the unit whose multiplier is 1: with `m` (1) and `cm` (100), "150 cm" is 1.5.
+    """
+
+    name: str
+    multiplier: float = 1.0
+
+
+def _read_unit(entry: Any, where: str) -> Unit:
+    """Read one unit: a name alone (multiplier 1), or {unit, multiplier}."""
+    if isinstance(entry, str):
+        entry = {"unit": entry}
+    entry = schema.check_keys(entry, where, ("unit",), ("multiplier",))
+    name = schema.text(entry["unit"], schema.path(where, "unit")).strip()
+    if parse_number(name) is not None or name[0] in "+-.0123456789":
+        raise QuestionError("a unit must not start with a digit or a sign", schema.path(where, "unit"))
+    multiplier = _author_number(entry.get("multiplier", 1), schema.path(where, "multiplier"))
+    if not (multiplier > 0 and math.isfinite(multiplier)):
+        raise QuestionError("must be a positive number", schema.path(where, "multiplier"))
+    return Unit(name, multiplier)
+
+
 @register("numerical")
 @dataclass(frozen=True)
 class Numerical(QuestionType):
     """The best-weighted accepted interval that contains the typed number gives the fraction."""
 
     answers: tuple[NumericAnswer, ...]
+    units: tuple[Unit, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Validate the accepted answers (one must be worth full marks) and build the question."""
-        data = schema.question_keys(cls.kind, data, ("answers",))
+        """Validate the accepted answers (one must be worth full marks) and the optional units."""
+        data = schema.question_keys(cls.kind, data, ("answers",), ("units",))
         answers = tuple(
             _read_answer(entry, schema.path("answers", index))
             for index, entry in enumerate(schema.items(data["answers"], "answers"))
         )
         if not any(a.weight >= 1.0 - WEIGHT_TOLERANCE for a in answers):
             raise QuestionError("no answer has weight 1, so full marks are unreachable", "answers")
-        return cls(answers)
+        units = ()
+        if "units" in data:
+            units = tuple(_read_unit(entry, schema.path("units", index))
+                          for index, entry in enumerate(schema.items(data["units"], "units")))
+        seen: set[str] = set()
+        for index, unit in enumerate(units):
+            if unit.name.casefold() in seen:
+                raise QuestionError(f"unit {unit.name!r} is listed twice", schema.path("units", index))
+            seen.add(unit.name.casefold())
+        return cls(answers, units)
 
     def normalize(self, raw: Mapping[str, str | list[str]]) -> float | None:
-        """Parse the number typed in field "answer"; a non-number is None."""
-        return parse_number(field_value(raw, "answer"))
+        """Parse the number typed in field "answer", with or without one of the question's units; else None."""
+        text = field_value(raw, "answer")
+        number = parse_number(text)
+        if number is not None or not isinstance(text, str):
+            return number
+        typed = text.strip()
+        # Longest first, so "km" is not read as "m" after a stray "k".
+        for unit in sorted(self.units, key=lambda unit: len(unit.name), reverse=True):
+            if typed.casefold().endswith(unit.name.casefold()):
+                number = parse_number(typed[: len(typed) - len(unit.name)])
+                if number is not None:
+                    return number / unit.multiplier
+        return None
 
     def grade(self, response: float | None) -> Grade:
         """Score the number against the accepted intervals."""
@@ -145,5 +191,7 @@ class Numerical(QuestionType):
         return min(max(answer.low / 2 + answer.high / 2, answer.low), answer.high)
 
     def public(self, order: Any = None) -> dict[str, Any]:
-        """Return the kind only."""
-        return {"kind": self.kind}
+        """Return the kind and the units a student may type (never their multipliers)."""
+        if not self.units:
+            return {"kind": self.kind}
+        return {"kind": self.kind, "units": [unit.name for unit in self.units]}
