@@ -12,7 +12,7 @@ from typing import Any
 from app.content.front_matter import split_front_matter
 from app.content.problems import ContentInvalid, ContentProblem, ProblemLog
 from app.content.rendering import Heading, render_markdown
-from app.content.yaml_lines import line_for, read_mapping_file
+from app.content.yaml_lines import check_keys, line_for, read_mapping_file
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_KEYS = {"id", "title", "order", "minutes", "objectives", "source_sections"}
@@ -170,7 +170,7 @@ def _load_course_yaml(path: Path, log: ProblemLog) -> tuple[dict, dict] | None:
 
 
 def _check_course_yaml(data: dict, lines: dict, log: ProblemLog) -> tuple[dict, dict] | None:
-    ok = _check_keys(data, lines, (), COURSE_KEYS, REQUIRED_COURSE_KEYS, log)
+    ok = check_keys(data, lines, (), COURSE_KEYS, REQUIRED_COURSE_KEYS, log)
     ok &= _check_slug(data, lines, log)
     for key in ("title", "summary"):
         ok &= _check_text(data, lines, key, log)
@@ -178,7 +178,7 @@ def _check_course_yaml(data: dict, lines: dict, log: ProblemLog) -> tuple[dict, 
     if not isinstance(source, dict):
         log.add(line_for(lines, ("source",)), "`source` must be a mapping with title, dated and sections")
         return None
-    ok &= _check_keys(source, lines, ("source",), SOURCE_KEYS, SOURCE_KEYS, log)
+    ok &= check_keys(source, lines, ("source",), SOURCE_KEYS, SOURCE_KEYS, log)
     sections = source.get("sections")
     if not isinstance(sections, list) or not sections or not all(isinstance(s, str) and s for s in sections):
         log.add(line_for(lines, ("source", "sections")), "`source.sections` must list the source's section headings")
@@ -200,7 +200,7 @@ def _read_lesson_rules(data: dict, lines: dict, log: ProblemLog) -> LessonRules 
                 f"`lessons` must be a mapping with any of {', '.join(sorted(LESSON_RULE_KEYS))}")
         return None
     start = len(log.problems)
-    _check_keys(rules, lines, ("lessons",), LESSON_RULE_KEYS, (), log)
+    check_keys(rules, lines, ("lessons",), LESSON_RULE_KEYS, (), log)
     required = rules.get("required_sections", [])
     if not isinstance(required, list) or not all(isinstance(name, str) and name.strip() for name in required):
         log.add(line_for(lines, ("lessons", "required_sections")),
@@ -229,7 +229,7 @@ def _read_numbered_list(spec, lines: dict, required: list, listed: str, log: Pro
     if not isinstance(spec, dict):
         log.add(line_for(lines, path), "`lessons.numbered_list` must be a mapping with section, min and max")
         return None
-    ok = _check_keys(spec, lines, path, NUMBERED_LIST_KEYS, ("section",), log)
+    ok = check_keys(spec, lines, path, NUMBERED_LIST_KEYS, ("section",), log)
     # The list's section must be required: otherwise a lesson without it would skip the count silently.
     if "section" in spec and spec["section"] not in required:
         log.add(line_for(lines, (*path, "section")), f"`lessons.numbered_list.section` must be {listed}")
@@ -259,7 +259,7 @@ def _read_markdown_file(path: Path, log: ProblemLog, rules: LessonRules):
     meta, lines = doc.meta, doc.lines
     kind = meta.get("kind", "lesson")
     if kind == "page":
-        ok = _check_keys(meta, lines, (), PAGE_KEYS, ("id", "title", "kind"), log)
+        ok = check_keys(meta, lines, (), PAGE_KEYS, ("id", "title", "kind"), log, top="the front matter")
         ok &= _check_slug(meta, lines, log) and _check_text(meta, lines, "title", log)
         if not doc.body.strip():
             log.add(doc.body_first_line, "the page has no content: write it below the front matter")
@@ -275,7 +275,7 @@ def _read_markdown_file(path: Path, log: ProblemLog, rules: LessonRules):
 
 
 def _read_lesson(meta: dict, lines: dict, body: str, body_line: int, log: ProblemLog, rules: LessonRules):
-    ok = _check_keys(meta, lines, (), LESSON_KEYS, REQUIRED_LESSON_KEYS, log)
+    ok = check_keys(meta, lines, (), LESSON_KEYS, REQUIRED_LESSON_KEYS, log, top="the front matter")
     ok &= _check_slug(meta, lines, log)
     ok &= _check_text(meta, lines, "title", log)
     for key, low, high in (("order", 1, 10_000), ("minutes", 1, 600)):
@@ -382,21 +382,6 @@ def _how_many(rule: NumberedList) -> str:
     if rule.max == rule.min:
         return f"exactly {rule.min}"
     return f"{rule.min} {'or' if rule.max == rule.min + 1 else 'to'} {rule.max}"
-
-
-def _check_keys(data: dict, lines: dict, path: tuple, allowed, required, log: ProblemLog) -> bool:
-    ok = True
-    for key in data:
-        if key not in allowed:
-            log.add(line_for(lines, (*path, key)),
-                    f"unknown key {key!r}: the keys allowed here are {', '.join(sorted(allowed))}")
-            ok = False
-    for key in required:
-        if key not in data:
-            where = ".".join(str(p) for p in path) or "the front matter"
-            log.add(line_for(lines, path), f"missing key `{key}` in {where}: add `{key}: ...`")
-            ok = False
-    return ok
 
 
 def _check_slug(data: dict, lines: dict, log: ProblemLog) -> bool:

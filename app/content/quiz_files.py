@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from app.content.course_files import SLUG, CourseFiles
 from app.content.problems import ContentProblem, ProblemLog
 from app.content.rendering import render_inline, render_markdown
-from app.content.yaml_lines import YamlSyntaxError, line_for, load_with_lines
+from app.content.yaml_lines import YamlSyntaxError, check_keys, line_for, load_with_lines
 from app.engine import GRADING_METHODS, QuestionError, build_question
 from app.engine.quiz_rules import FEEDBACK_MODES, REVIEW_ITEMS, QuizSettings
 
@@ -241,7 +241,7 @@ def normalize_document(data: dict[str, Any]) -> dict[str, Any]:
 def _read_quiz(data: dict[str, Any], lines: dict, lessons: Mapping[str, Outline] | None,
                log: ProblemLog, draft: bool = False) -> QuizFile | None:
     before = len(log.problems)
-    check_keys(data, QUIZ_KEYS, ("id", "title", "questions"), lines, (), log)
+    check_keys(data, lines, (), QUIZ_KEYS, ("id", "title", "questions"), log)
     key = data.get("id")
     if "id" in data and not (isinstance(key, str) and SLUG.match(key)):
         log.add(line_for(lines, ("id",)), "`id` must be lowercase letters, digits and single hyphens")
@@ -278,21 +278,6 @@ def _read_quiz(data: dict[str, Any], lines: dict, lessons: Mapping[str, Outline]
         description_html=render_markdown(description).html if description else "",
         settings=settings, questions=questions, source_path=log.path, document=data,
     )
-
-
-def check_keys(data: Mapping[str, Any], allowed, required, lines: dict, where: tuple, log: ProblemLog) -> bool:
-    """Report unknown and missing keys of one mapping at their lines; True if there were none."""
-    ok = True
-    for key in data:
-        if key not in allowed:
-            log.add(line_for(lines, (*where, key)), f"unknown key {key!r}: allowed are {', '.join(allowed)}")
-            ok = False
-    for key in required:
-        if key not in data:
-            log.add(line_for(lines, where) if where else 1, f"missing key `{key}`: add `{key}: ...`"
-                    + (f" under `{where[-1]}`" if where else " at the top level"))
-            ok = False
-    return ok
 
 
 def read_settings(raw: Any, lines: dict, log: ProblemLog) -> QuizSettings | None:

@@ -64,6 +64,23 @@ def line_for(lines: dict[Path_, int], path: Path_) -> int:
     return 1
 
 
+def check_keys(data: dict, lines: dict[Path_, int], path: Path_, allowed, required, log: ProblemLog,
+               top: str = "the top level") -> bool:
+    """Report a mapping's unknown and missing keys at their lines, the one way every content file is checked."""
+    ok = True
+    for key in data:
+        if key not in allowed:
+            log.add(line_for(lines, (*path, key)),
+                    f"unknown key {key!r}: the keys allowed here are {', '.join(sorted(allowed))}")
+            ok = False
+    for key in required:
+        if key not in data:
+            where = ".".join(str(part) for part in path) or top
+            log.add(line_for(lines, path), f"missing key `{key}` in {where}: add `{key}: ...`")
+            ok = False
+    return ok
+
+
 def read_mapping_file(path: Path, log: ProblemLog, shape: str) -> tuple[dict, dict] | None:
     """Load a YAML file that must be a mapping; log a problem (naming `shape`) and return None if not."""
     try:
