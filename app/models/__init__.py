@@ -5,10 +5,10 @@ from app.models.base import Base, utcnow
 from app.models.course import Course, Lesson
 from app.models.preview import QuizPreview
 from app.models.progress import LessonProgress, LessonVisit
-from app.models.quiz import Attempt, Quiz, QuizVersion, Response
+from app.models.quiz import Attempt, Quiz, QuizVersion, Response, ResponseTry
 from app.models.user import ROLES, User
 
 __all__ = [
     "ROLES", "Attempt", "AuditEvent", "Base", "Course", "Lesson", "LessonProgress", "LessonVisit", "Quiz",
-    "QuizPreview", "QuizVersion", "Response", "User", "utcnow",
+    "QuizPreview", "QuizVersion", "Response", "ResponseTry", "User", "utcnow",
 ]

@@ -141,3 +141,25 @@ class Response(Base):
     locked: Mapped[bool] = mapped_column(default=False)
     fraction: Mapped[float | None] = mapped_column(Float, default=None)
     marks: Mapped[float | None] = mapped_column(Float, default=None)
+
+
+class ResponseTry(Base):
+    """One Check of an immediate-feedback question: what was checked, how it scored, and when (Kolibri's attempt log).
+
+    The response keeps only the latest answer; these rows keep how the student got there.
+    """
+
+    __tablename__ = "response_try"
+    __table_args__ = (
+        UniqueConstraint("response_id", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    raw: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    # The grade of this answer on its own, and what it was worth after the penalty for earlier tries.
+    fraction: Mapped[float] = mapped_column(Float)
+    penalised_fraction: Mapped[float] = mapped_column(Float)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)

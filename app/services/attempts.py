@@ -32,7 +32,7 @@ from app.engine.quiz_rules import (
     not_open_refusal,
     start_refusal,
 )
-from app.models import Attempt, Quiz, QuizVersion, Response, utcnow
+from app.models import Attempt, Quiz, QuizVersion, Response, ResponseTry, utcnow
 
 
 class AttemptRefused(Exception):
@@ -220,6 +220,8 @@ def check_answer(session: Session, attempt: Attempt, qid: str, fields: Mapping[s
     response.checked_raw = dict(response.raw)
     response.checked_fraction = apply_penalty(grade.fraction, response.tries, settings.penalty)
     response.locked = grade.correct is True
+    session.add(ResponseTry(response_id=response.id, number=response.tries, raw=dict(response.raw),
+                            fraction=grade.fraction, penalised_fraction=response.checked_fraction, checked_at=now))
     session.flush()
     return grade, response
 

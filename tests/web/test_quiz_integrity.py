@@ -98,6 +98,22 @@ def test_saving_a_changed_answer_shows_no_verdict_until_it_is_checked(client, co
     assert row.tries == 2 and row.checked_raw == {"answer": ["true"]} and row.locked
 
 
+def test_every_checked_try_is_kept_in_order_and_plain_saves_add_none(client, course, student):
+    from app.models import ResponseTry
+
+    attempt = start(client, "beta-check")
+    check(client, attempt, "tf", "false")
+    save(client, attempt, {"questions": ["tf"], "tf:answer": "true"})  # a plain save is not a try
+    check(client, attempt, "tf", "true")
+    db.session.expire_all()
+    tries = db.session.scalars(select(ResponseTry).join(Response, Response.id == ResponseTry.response_id)
+                               .where(Response.attempt_id == attempt.id, Response.question_id == "tf")
+                               .order_by(ResponseTry.number)).all()
+    assert [(t.number, t.raw, t.fraction, t.penalised_fraction) for t in tries] == [
+        (1, {"answer": ["false"]}, 0.0, 0.0), (2, {"answer": ["true"]}, 1.0, 0.75)]
+    assert tries[0].checked_at <= tries[1].checked_at
+
+
 def test_unchecked_answers_show_nothing_in_immediate_mode(client, course, student):
     attempt = start(client, "beta-check")
     save(client, attempt, {"questions": ["tf", "blanks"], "tf:answer": "false", "blanks:1": "wrong"})
