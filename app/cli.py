@@ -17,10 +17,10 @@ from app.content.problems import ContentInvalid
 from app.content.quiz_export import dump_quiz
 from app.database import write_intent
 from app.extensions import db
-from app.models import ROLES, Course, Quiz, QuizVersion
+from app.models import ROLES, Course, Quiz, QuizVersion, User
 from app.passwords import password_problem
 from app.secret_key import SecretKeyError, ensure_secret_key_file
-from app.services.accounts import EmailTaken, create_user, find_by_email, generate_password
+from app.services.accounts import EmailTaken, create_user, find_by_email, generate_password, set_active
 from app.services.content_sync import sync_content
 
 content_cli = AppGroup("content", help="Validate and load course/ and quizzes/, and export quizzes back to files.")
@@ -240,6 +240,43 @@ def users_create(email: str, name: str, role: str, password: str | None, generat
         db.session.rollback()
         raise click.ClickException(f"an account with email {email} already exists") from None
     click.echo(f"Created {role} {email}" + (f" with password: {password}" if generate else "."))
+
+
+@users_cli.command("list")
+@click.option("--role", type=click.Choice(ROLES), help="Only accounts with this role.")
+def users_list(role: str | None) -> None:
+    """List accounts: email, role, name, and whether each is active."""
+    query = select(User).order_by(User.role, User.email)
+    if role:
+        query = query.where(User.role == role)
+    users = db.session.scalars(query).all()
+    for user in users:
+        click.echo(f"{user.email:<40} {user.role:<10} {'active' if user.active else 'deactivated':<11} {user.name}")
+    click.echo(f"{len(users)} account{'s' if len(users) != 1 else ''}.")
+
+
+def _set_active(email: str, active: bool) -> None:
+    user = find_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"no account has the email {email}")
+    changed = set_active(user, active)
+    db.session.commit()
+    state = "active" if active else "deactivated, and signed out everywhere"
+    click.echo(f"{email} is {state}." if changed else f"{email} already was {'active' if active else 'deactivated'}.")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def users_deactivate(email: str) -> None:
+    """Stop an account from signing in; its sessions and remember-me cookies stop working at once."""
+    _set_active(email, False)
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def users_reactivate(email: str) -> None:
+    """Let a deactivated account sign in again."""
+    _set_active(email, True)
 
 
 @users_cli.command("demo")

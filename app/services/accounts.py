@@ -52,6 +52,16 @@ def change_password(user: User, current: str, new: str) -> bool:
     return True
 
 
+def set_active(user: User, active: bool) -> bool:
+    """Deactivate (signing the account out everywhere) or reactivate an account; False if it already was so."""
+    if user.active == active:
+        return False
+    user.active = active
+    if not active:
+        user.revoke_sessions()
+    return True
+
+
 def register_student(session: Session, name: str, email: str, password: str) -> User:
     """Self-registration always makes a student."""
     return create_user(session, email=email, name=name, password=password, role="student")

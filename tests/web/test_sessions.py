@@ -325,3 +325,26 @@ def test_without_proxy_hops_forwarded_headers_are_ignored(make_app, make_user, c
     refused = client.post("/auth/login", headers={"X-Forwarded-For": "192.0.2.99"},
                           data={"email": "x9@example.org", "password": "wrong password", "csrf_token": token})
     assert refused.status_code == 429  # a spoofed header does not give a fresh address
+
+
+# --------------------------------------------------------------------------- accounts from the command line
+
+
+def test_cli_lists_deactivates_and_reactivates_accounts(app, client, auth, runner, course, make_user):
+    make_user("instructor", email="teach@example.org", name="Tina Teach")
+    make_user(email="learner@example.org", name="Lee Learner")
+    listed = runner.invoke(args=["users", "list"])
+    assert listed.exit_code == 0 and "2 accounts." in listed.output
+    assert re.search(r"learner@example.org\s+student\s+active\s+Lee Learner", listed.output)
+    assert "teach@example.org" not in runner.invoke(args=["users", "list", "--role", "student"]).output
+
+    captured = remember_cookie(auth.login("learner@example.org", remember="y"))
+    result = runner.invoke(args=["users", "deactivate", "learner@example.org"])
+    assert result.exit_code == 0 and "signed out everywhere" in result.output
+    assert not signed_in(client) and not signed_in(with_remember_cookie(app, captured))
+    assert auth.login("learner@example.org").status_code == 200  # refused, as a wrong password is
+    assert "deactivated" in runner.invoke(args=["users", "list"]).output
+    assert runner.invoke(args=["users", "reactivate", "learner@example.org"]).exit_code == 0
+    assert auth.login("learner@example.org").status_code == 302
+    missing = runner.invoke(args=["users", "deactivate", "nobody@example.org"])
+    assert missing.exit_code != 0 and "no account" in missing.output
