@@ -195,15 +195,13 @@ def status(quiz: Quiz) -> str:
 def _clashes(session: Session, course: Course, document: dict[str, Any], quiz: Quiz | None) -> list[ContentProblem]:
     """The rules across quizzes that files check together: unique ids, one check per lesson, one final."""
     where = f"quiz {document.get('id')}"
-    others = session.scalars(select(Quiz).where(Quiz.course_id == course.id, Quiz.retired_at.is_(None),
-                                                Quiz.id != (quiz.id if quiz else -1))).all()
+    course_quizzes = session.scalars(select(Quiz).where(Quiz.course_id == course.id)).all()
+    others = [other for other in course_quizzes if other.retired_at is None and other is not quiz]
     problems = []
-    if quiz is None and any(other.key == document.get("id") for other in
-                            session.scalars(select(Quiz).where(Quiz.course_id == course.id))):
+    if quiz is None and any(other.key == document.get("id") for other in course_quizzes):
         problems.append(ContentProblem(where, 1, f"quiz id {document.get('id')!r} is already used: choose another"))
-    lesson_ids = {lesson.key: lesson.id for lesson in
-                  session.scalars(select(Lesson).where(Lesson.course_id == course.id))}
-    lesson_id = lesson_ids.get(document.get("lesson"))
+    lesson_id = session.scalar(select(Lesson.id).where(Lesson.course_id == course.id,
+                                                       Lesson.key == document.get("lesson")))
     if document.get("kind", "lesson") == "lesson" and lesson_id is not None:
         taken = next((other for other in others if other.lesson_id == lesson_id and other.kind == "lesson"), None)
         if taken is not None:
