@@ -30,13 +30,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from app.auth import bp as auth_bp
     from app.authoring import bp as authoring_bp
+    from app.cohorts import bp as cohorts_bp
     from app.learn import bp as learn_bp
+    from app.people import bp as people_bp
     from app.quiz import bp as quiz_bp
+    from app.reports import bp as reports_bp
+    from app.statistics import bp as statistics_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(authoring_bp)
+    app.register_blueprint(people_bp)
+    app.register_blueprint(cohorts_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(statistics_bp)
 
     from app.cli import register_commands
 

@@ -310,6 +310,9 @@ def secret_key_command() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach Parley's command groups to the app's CLI."""
+    from app.reports.commands import reports_cli
+
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(secret_key_command)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TypeVar
 
 from flask import abort
+from sqlalchemy import Select, exists, false, select
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import Attempt, Lesson, LessonVisit, Quiz, User
+from app.models import Attempt, CohortMember, Lesson, LessonVisit, Quiz, User
 
 T = TypeVar("T")
 
@@ -17,6 +19,49 @@ STAFF_ROLES = frozenset({"instructor", "admin"})
 def is_staff(user: User) -> bool:
     """Instructors and administrators see content and reports beyond their own."""
     return user.is_authenticated and user.role in STAFF_ROLES
+
+
+def is_admin(user: User) -> bool:
+    """Administrators manage people and cohorts and see every report."""
+    return user.is_authenticated and user.role == "admin"
+
+
+def taught_cohort_ids(user: User) -> Select:
+    """A select of the ids of the cohorts this user is a member of (for an instructor: the cohorts they teach)."""
+    return select(CohortMember.cohort_id).where(CohortMember.user_id == user.id)
+
+
+def visible_students(viewer: User) -> Select:
+    """A select of the ids of the students whose progress this viewer may see.
+
+    Admins see every student; an instructor sees the students of the cohorts they teach, or every
+    student while they teach no cohort yet (a new program has no cohorts, and its instructors must
+    still see their learners); a student sees only themselves; anyone else, nobody.
+    """
+    students = select(User.id).where(User.role == "student")
+    if is_admin(viewer):
+        return students
+    if is_staff(viewer):
+        teaches = exists(taught_cohort_ids(viewer))
+        fellow = aliased(CohortMember)
+        in_my_cohorts = exists(select(fellow.id).where(fellow.user_id == User.id,
+                                                      fellow.cohort_id.in_(taught_cohort_ids(viewer))))
+        return students.where(~teaches | in_my_cohorts)
+    if viewer.is_authenticated and viewer.role == "student":
+        return students.where(User.id == viewer.id)
+    return students.where(false())
+
+
+def can_view_student(viewer: User, student: User) -> bool:
+    """Whether this viewer may see this learner's progress, attempts and answers (one query for instructors)."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.id == student.id:
+        return True
+    if student.role != "student" or not is_staff(viewer):
+        return False
+    return is_admin(viewer) or db.session.scalar(
+        select(exists(visible_students(viewer).where(User.id == student.id)))) is True
 
 
 def can_view_lesson(user: User, lesson: Lesson) -> bool:
@@ -61,5 +106,9 @@ def can_take_attempt(user: User, attempt: Attempt) -> bool:
 
 
 def can_review_attempt(user: User, attempt: Attempt) -> bool:
-    """The student who made an attempt may review it, and so may staff."""
-    return user.is_authenticated and (attempt.user_id == user.id or is_staff(user))
+    """The student who made an attempt may review it, and so may staff who may see that student."""
+    if not user.is_authenticated:
+        return False
+    if attempt.user_id == user.id:
+        return True
+    return is_staff(user) and can_view_student(user, db.session.get(User, attempt.user_id))

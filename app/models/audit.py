@@ -1,4 +1,4 @@
-"""Who did what to the course's content, and when: one row per create, edit, publish, retire or import."""
+"""Who did what, and when: content changes (create, edit, publish, retire, import) and people changes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class AuditEvent(Base):
     """One recorded action; rows are only ever added."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_at", "at"),)
+    __table_args__ = (Index("ix_audit_event_at", "at"), Index("ix_audit_event_action", "action"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -27,4 +27,7 @@ class AuditEvent(Base):
     quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quiz.id", ondelete="SET NULL"), default=None,
                                                 index=True)
     version_number: Mapped[int | None] = mapped_column(default=None)
+    # The person acted on (an account created, deactivated, enrolled, given a reset link), for filtering.
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), default=None,
+                                                       index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

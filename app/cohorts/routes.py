@@ -1,0 +1,3 @@
+"""Routes of the cohorts blueprint."""
+
+from app.cohorts import bp  # noqa: F401

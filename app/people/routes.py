@@ -1,0 +1,3 @@
+"""Routes of the people blueprint."""
+
+from app.people import bp  # noqa: F401

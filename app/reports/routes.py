@@ -1,0 +1,3 @@
+"""Routes of the reports blueprint."""
+
+from app.reports import bp  # noqa: F401

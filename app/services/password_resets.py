@@ -1,0 +1,80 @@
+"""One-time password reset links: an administrator issues one and passes it on; it works once, for a day."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.models import PasswordReset, User, utcnow
+from app.services import audit
+
+RESET_LIFETIME = timedelta(days=1)
+
+
+class ResetRefused(ValueError):
+    """The link is unknown, expired, already used or replaced by a newer one; the message says which."""
+
+
+@dataclass(frozen=True)
+class IssuedReset:
+    """A freshly issued link's token (shown once, never stored) and when it stops working."""
+
+    token: str
+    expires_at: datetime
+
+
+def _digest(token: str) -> str:
+    """Only the digest is stored, so a copy of the database holds no usable link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_reset(session: Session, user: User, *, issued_by: User | None, now: datetime | None = None) -> IssuedReset:
+    """Create a reset token for this account; any earlier unused token for it stops working."""
+    now = now or utcnow()
+    session.execute(update(PasswordReset)
+                    .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+                    .values(used_at=now))
+    token = secrets.token_urlsafe(32)
+    session.add(PasswordReset(user_id=user.id, token_digest=_digest(token), created_at=now,
+                              expires_at=now + RESET_LIFETIME,
+                              created_by_id=issued_by.id if issued_by is not None else None))
+    audit.record(session, "reset-issue", f"account {user.email}", actor_id=issued_by.id if issued_by else None,
+                 target=user)
+    session.flush()
+    return IssuedReset(token, now + RESET_LIFETIME)
+
+
+def pending_reset(session: Session, token: str, now: datetime | None = None) -> PasswordReset:
+    """The unused, unexpired reset this token names, or ResetRefused saying why not."""
+    now = now or utcnow()
+    reset = session.scalars(select(PasswordReset).where(PasswordReset.token_digest == _digest(token))).one_or_none()
+    if reset is None:
+        raise ResetRefused("This reset link is not valid. Ask an administrator for a new one.")
+    if reset.used_at is not None:
+        raise ResetRefused("This reset link has already been used or replaced. Ask an administrator for a new one.")
+    if reset.expires_at <= now:
+        raise ResetRefused("This reset link has expired (links work for one day). Ask an administrator for a new one.")
+    return reset
+
+
+def use_reset(session: Session, token: str, new_password: str, now: datetime | None = None) -> User:
+    """Set the account's password from a reset token, once: a second use, even a concurrent one, is refused."""
+    now = now or utcnow()
+    reset = pending_reset(session, token, now)
+    # Conditional update: of two tabs posting the same link at once, only one changes the password.
+    claimed = session.execute(update(PasswordReset)
+                              .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+                              .values(used_at=now))
+    if claimed.rowcount != 1:
+        raise ResetRefused("This reset link has already been used or replaced. Ask an administrator for a new one.")
+    user = session.get(User, reset.user_id)
+    user.set_password(new_password)
+    user.revoke_sessions()
+    audit.record(session, "reset-use", f"account {user.email}", actor_id=user.id, target=user)
+    session.flush()
+    return user

@@ -1,0 +1,3 @@
+"""Routes of the statistics blueprint."""
+
+from app.statistics import bp  # noqa: F401
