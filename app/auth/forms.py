@@ -1,4 +1,4 @@
-"""Forms for signing in, registering and changing a password."""
+"""Forms for signing in, registering, changing a password and choosing one through a reset link."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
@@ -48,15 +48,23 @@ class RegisterForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")])
 
 
-class ChangePasswordForm(FlaskForm):
-    """The current password, and a new one typed twice."""
+class ResetPasswordForm(FlaskForm):
+    """A new password typed twice, chosen through a one-time reset link."""
 
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
     password = PasswordField("New password", validators=[DataRequired(), AcceptablePassword()], description=RULE)
     confirm = PasswordField("Repeat the new password",
                             validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")])
 
     def __init__(self, *args, account_email: str = "", account_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        # The account's own email and name, which AcceptablePassword refuses inside a password.
         self.account_email = account_email
         self.account_name = account_name
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """The current password, and a new one typed twice."""
+
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+
+

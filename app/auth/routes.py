@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, registration and the account page."""
+"""Sign-in, sign-out, registration, the account page, and choosing a password through a one-time reset link."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
-from app.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from app.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from app.extensions import db, limiter
 from app.models import User
 from app.security import no_store, safe_next_url
 from app.services.accounts import EmailTaken, change_password, find_by_email, normalize_email, register_student
+from app.services.password_resets import ResetRefused, pending_reset, use_reset
 
 FAILED_LOGIN = "That email and password do not match an account."
 
@@ -113,3 +114,39 @@ def account():
         db.session.rollback()
         form.current.errors.append("That is not your current password.")
     return render_template("auth/account.html", form=form)
+
+
+def _reset_failed(response) -> bool:
+    """A link that does not work, or a new password refused, counts against the limits; reading a good link does not."""
+    return response.status_code in (404, 410) or (request.method == "POST" and response.status_code != 302)
+
+
+def _refused_link(refused: ResetRefused):
+    """The page for a link that does not work: 404 if it never existed, 410 if it expired or was used or replaced."""
+    return render_template("auth/reset_refused.html", message=str(refused)), 404 if refused.reason == "unknown" else 410
+
+
+@bp.route("/reset/<string(maxlength=128):token>", methods=["GET", "POST"])
+@limiter.limit(_config_limit("SIGNIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_config_limit("SIGNIN_FAILURES_PER_ADDRESS"), methods=["GET", "POST"], deduct_when=_reset_failed)
+@no_store
+def reset_password(token: str):
+    """Choose a new password through a one-time link an administrator passed on; it signs the account out everywhere."""
+    try:
+        reset = pending_reset(db.session, token)
+    except ResetRefused as refused:
+        return _refused_link(refused)
+    user = db.session.get(User, reset.user_id)
+    form = ResetPasswordForm(account_email=user.email, account_name=user.name)
+    if form.validate_on_submit():
+        try:
+            use_reset(db.session, token, form.password.data)
+        except ResetRefused as refused:
+            # Used in another tab between the page's check and this one.
+            db.session.rollback()
+            return _refused_link(refused)
+        db.session.commit()
+        flash("Your new password is set, and every device that was signed in to your account is signed out. "
+              "Sign in with the new password.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, user=user, token=token)

@@ -52,7 +52,11 @@ class User(UserMixin, Base):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
-        """Whether the password matches the stored hash."""
+        """Whether the password matches the stored hash (never, for an account whose password is not set yet)."""
+        if not self.password_hash.startswith(("scrypt:", "pbkdf2:")):
+            # An enrolled account waiting for its set-password link: spend the hashing time anyway, so a
+            # sign-in attempt cannot tell such accounts from others by how fast it fails.
+            return self.check_password_for_nobody(password)
         return check_password_hash(self.password_hash, password)
 
     @staticmethod

@@ -19,7 +19,7 @@ LOGIN_PATH = "/auth/login"
 
 # Endpoints anyone may use without signing in. Everything else in the URL map must appear in
 # PROTECTED below, so a new route cannot silently skip the anonymous-access check.
-PUBLIC = frozenset({"learn.home", "learn.about", "auth.login", "auth.register"})
+PUBLIC = frozenset({"learn.home", "learn.about", "auth.login", "auth.register", "auth.reset_password"})
 
 # Every non-public route, as (method, url). "{visit}" is replaced by the id of a real visit.
 STAFF_BLUEPRINTS = ("authoring.", "people.", "cohorts.", "reports.", "statistics.")
