@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 import yaml
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
@@ -20,8 +20,10 @@ from app.extensions import db
 from app.models import ROLES, Course, Quiz, QuizVersion, User
 from app.passwords import password_problem
 from app.secret_key import SecretKeyError, ensure_secret_key_file
-from app.services.accounts import EmailTaken, create_user, find_by_email, generate_password, set_active
+from app.services import people
+from app.services.accounts import EmailTaken, create_user, find_by_email, generate_password
 from app.services.content_sync import sync_content
+from app.services.password_resets import issue_reset
 
 content_cli = AppGroup("content", help="Validate and load course/ and quizzes/, and export quizzes back to files.")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -107,7 +109,7 @@ def content_export(quiz_key: str | None, export_all: bool, out: Path | None, out
     # Export only reads: on SQLite its transaction must not take the write lock a sync or a save needs.
     token = write_intent.set(False)
     try:
-        course = _course_or_exit(course_key)
+        course = course_or_exit(course_key)
         if export_all:
             _export_all(course, out_dir or Path(current_app.config["QUIZZES_DIR"]))
         else:
@@ -117,7 +119,7 @@ def content_export(quiz_key: str | None, export_all: bool, out: Path | None, out
         write_intent.reset(token)
 
 
-def _course_or_exit(course_key: str | None) -> Course:
+def course_or_exit(course_key: str | None) -> Course:
     """The course named, or the only one; a clear error if there is none or the choice is ambiguous."""
     courses = db.session.scalars(select(Course).order_by(Course.key)).all()
     keys = ", ".join(course.key for course in courses)
@@ -255,28 +257,64 @@ def users_list(role: str | None) -> None:
     click.echo(f"{len(users)} account{'s' if len(users) != 1 else ''}.")
 
 
-def _set_active(email: str, active: bool) -> None:
+def _account_or_exit(email: str) -> User:
+    """The account with this email, or a clear error."""
     user = find_by_email(db.session, email)
     if user is None:
         raise click.ClickException(f"no account has the email {email}")
-    changed = set_active(user, active)
-    db.session.commit()
-    state = "active" if active else "deactivated, and signed out everywhere"
-    click.echo(f"{email} is {state}." if changed else f"{email} already was {'active' if active else 'deactivated'}.")
+    return user
 
 
 @users_cli.command("deactivate")
 @click.argument("email")
 def users_deactivate(email: str) -> None:
-    """Stop an account from signing in; its sessions and remember-me cookies stop working at once."""
-    _set_active(email, False)
+    """Stop an account from signing in; its sessions and remember-me cookies stop working at once.
+
+    The last active administrator cannot be deactivated: nobody could manage accounts in the browser then.
+    """
+    user = _account_or_exit(email)
+    try:
+        changed = people.deactivate(db.session, user, actor=None)
+    except people.LastAdmin as refused:
+        db.session.rollback()
+        raise click.ClickException(f"{refused} Nothing was changed.") from None
+    db.session.commit()
+    click.echo(f"{user.email} is deactivated, and signed out everywhere." if changed
+               else f"{user.email} already was deactivated.")
 
 
 @users_cli.command("reactivate")
 @click.argument("email")
 def users_reactivate(email: str) -> None:
     """Let a deactivated account sign in again."""
-    _set_active(email, True)
+    user = _account_or_exit(email)
+    changed = people.reactivate(db.session, user, actor=None)
+    db.session.commit()
+    click.echo(f"{user.email} is active." if changed else f"{user.email} already was active.")
+
+
+@users_cli.command("reset-password")
+@click.argument("email")
+def users_reset_password(email: str) -> None:
+    """Print a one-time link with which the account's owner chooses a new password (it works once, for a day).
+
+    Any earlier link for the account stops working. The current password keeps working until the link is used.
+    The link is a full address when SERVER_NAME is configured; otherwise it is a path to put after the site's address.
+    """
+    user = _account_or_exit(email)
+    issued = issue_reset(db.session, user, issued_by=None)
+    db.session.commit()
+    if current_app.config.get("SERVER_NAME"):
+        scheme = "https" if current_app.config["HTTPS"] else current_app.config["PREFERRED_URL_SCHEME"]
+        click.echo(url_for("auth.reset_password", token=issued.token, _external=True, _scheme=scheme))
+    else:
+        path = current_app.url_map.bind("", script_name=current_app.config["APPLICATION_ROOT"]).build(
+            "auth.reset_password", {"token": issued.token})
+        click.echo(path)
+        click.echo("Put the site's address in front of this path (e.g. https://parley.example.org/auth/reset/...): "
+                   "SERVER_NAME is not configured, so Parley does not know it.", err=True)
+    click.echo(f"For {user.email}; it works once, until {issued.expires_at.strftime('%Y-%m-%d %H:%M')} UTC. "
+               "It is shown only now.", err=True)
 
 
 @users_cli.command("demo")
@@ -310,7 +348,12 @@ def secret_key_command() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach Parley's command groups to the app's CLI."""
+    from app.cohorts.commands import users_import
     from app.reports.commands import reports_cli
+    from app.statistics.commands import stats
+
+    users_cli.add_command(users_import)
+    reports_cli.add_command(stats)
 
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)

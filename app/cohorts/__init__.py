@@ -1,23 +1,12 @@
 """Cohorts for administrators: intakes with dates, their students and instructors, and enrolment from CSV."""
 
-from flask import Blueprint, abort
-from flask_login import current_user
+from flask import Blueprint
 
-from app.permissions import is_admin
+from app.permissions import is_admin, refuse_unless
 
 bp = Blueprint("cohorts", __name__, url_prefix="/admin/cohorts")
 
-
-@bp.before_request
-def _guard():
-    """Anonymous visitors sign in; signed-in users without the role get 403."""
-    from app.extensions import login_manager
-
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not is_admin(current_user):
-        abort(403)
-    return None
+bp.before_request(refuse_unless(is_admin))
 
 
 from app.cohorts import routes  # noqa: E402,F401  (routes attach themselves to bp)
