@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.database import writes
 from app.engine.quiz_rules import attempts_left, not_open_refusal, review_items, start_refusal
 from app.extensions import db
-from app.models import Attempt, Course, Quiz, QuizVersion, Response, utcnow
+from app.models import Attempt, Course, Quiz, QuizVersion, Response, User, utcnow
 from app.permissions import can_review_attempt, can_take_attempt, can_view_quiz, require, require_visible
 from app.quiz import bp
 from app.quiz.forms import AttemptPageForm, StartAttemptForm, SubmitAttemptForm, posted_answers
@@ -193,8 +193,10 @@ def review(attempt_id: int):
     shows = review_items(attempt_service.current_settings(attempt.quiz), utcnow())
     responses = _responses(attempt.id, attempt.question_ids)
     views = question_views(attempt, list(attempt.question_ids), responses, review_items=shows)
+    # Staff reviewing a student's attempt read the student's name where the student reads "Your".
+    student = db.session.get(User, attempt.user_id) if attempt.user_id != current_user.id else None
     return render_template("quiz/review.html", attempt=attempt, quiz=attempt.quiz, settings=settings,
-                           views=views, shows=shows, course=attempt.quiz.course)
+                           views=views, shows=shows, course=attempt.quiz.course, student=student)
 
 
 def _responses(attempt_id: int, qids: list[str]) -> dict[str, Response]:
