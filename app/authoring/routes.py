@@ -21,6 +21,7 @@ from app.extensions import db
 from app.models import Attempt, Course, Lesson, Quiz, QuizVersion, User
 from app.security import no_store
 from app.services import authoring
+from app.services.item_statistics import quiz_item_report
 
 SAVED_AS_DRAFT = "Saved as a draft: students see it once you publish."
 _DEFAULTS = QuizSettings()
@@ -96,8 +97,11 @@ def quiz(quiz_id: int):
     outlines = authoring.lesson_outlines(db.session, quiz.course_id)
     headings = {(key, heading.id): f"{outline.title} › {heading.text}"
                 for key, outline in outlines.items() for heading in outline.headings}
+    # Each question's facility and discrimination over every attempt the author may see, with its flags.
+    report = quiz_item_report(db.session, quiz, current_user) if version is not None else None
     return render_template(
         "authoring/quiz.html", quiz=quiz, document=document, version=version, changed_by=changed_by,
+        item_stats={item.id: item for item in report.questions} if report else {},
         status=authoring.status(quiz), headings=headings, form=EditCountForm(edit_count=quiz.edit_count),
         type_names={kind: name for kind, (name, _) in QUESTION_TYPES.items()},
         description_html=render_markdown(document.get("description", "")).html if document.get("description") else "",
