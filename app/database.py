@@ -61,7 +61,10 @@ def configure_postgresql(engine: Engine, lock_timeout_ms: int, statement_timeout
     def _bound_waits(_dialect, _record, _cargs, cparams):
         cparams.setdefault("connect_timeout", int(connect_timeout_s))
         # Sent in the startup packet, so they hold for the whole session and no ROLLBACK can undo them.
-        options = f"-c lock_timeout={int(lock_timeout_ms)} -c statement_timeout={int(statement_timeout_ms)}"
+        # JIT off: Parley's queries are short, and on report queries the planner's cost estimates switched
+        # JIT on and spent more time compiling than running them (bench/reports.py).
+        options = (f"-c lock_timeout={int(lock_timeout_ms)} -c statement_timeout={int(statement_timeout_ms)}"
+                   " -c jit=off")
         cparams["options"] = f"{cparams['options']} {options}" if cparams.get("options") else options
 
 

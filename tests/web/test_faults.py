@@ -239,6 +239,7 @@ def test_session_waits_are_applied_as_configured(make_app):
         for _ in range(2):  # a rolled-back transaction must not undo them
             assert db.session.execute(text("SHOW lock_timeout")).scalar_one() == "1234ms"
             assert db.session.execute(text("SHOW statement_timeout")).scalar_one() == "5678ms"
+            assert db.session.execute(text("SHOW jit")).scalar_one() == "off"
             parameters = db.session.connection().connection.dbapi_connection.info.get_parameters()
             assert parameters["connect_timeout"] == "3"
             db.session.rollback()
