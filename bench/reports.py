@@ -80,14 +80,9 @@ from app.models import (
 from app.services.accounts import create_user
 from app.services.content_sync import sync_content
 from app.services.item_statistics import quiz_item_report
-from app.services.reports import (
-    attempts_export,
-    progress_export,
-    progress_matrix,
-    responses_export,
-    student_record,
-    students_needing_help,
-)
+from app.services.progress_matrix import progress_matrix, students_needing_help
+from app.services.report_exports import attempts_export, progress_export, responses_export
+from app.services.student_records import student_record
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/bench_reports"
 COURSE_KEY = "bench-course"

@@ -22,7 +22,7 @@ from app.database import write_intent
 from app.extensions import db
 from app.models import Cohort, Course, Quiz
 from app.reports.exports import matrix_json
-from app.services import reports as report_service
+from app.services import report_exports as export_service
 
 reports_cli = click.Group("reports", help="Export progress, attempts, responses and item statistics.")
 
@@ -47,7 +47,7 @@ def progress_command(course_key: str | None, cohort_name: str | None, output_for
     with _read_only():
         course = course_or_exit(course_key)
         cohort_id = _cohort_id_or_exit(cohort_name)
-        query, export = report_service.progress_export(db.session, None, course, cohort_id=cohort_id)
+        query, export = export_service.progress_export(db.session, None, course, cohort_id=cohort_id)
         if output_format == "json":
             rows = _with_progress(query.stream(db.session), export.count, out, "students")
             chunks = matrix_json(query.layout, rows, {"cohort": cohort_name})
@@ -66,7 +66,7 @@ def attempts_command(course_key: str | None, cohort_name: str | None, output_for
     _csv_only(output_format, "attempts")
     with _read_only():
         course = course_or_exit(course_key)
-        export = report_service.attempts_export(db.session, None, course, quiz=_quiz_or_exit(course, quiz_key),
+        export = export_service.attempts_export(db.session, None, course, quiz=_quiz_or_exit(course, quiz_key),
                                                 cohort_id=_cohort_id_or_exit(cohort_name))
         _write(csv_lines(export.header, _with_progress(export.rows(), export.count, out, "attempts")), out)
 
@@ -81,7 +81,7 @@ def responses_command(course_key: str | None, cohort_name: str | None, output_fo
     _csv_only(output_format, "responses")
     with _read_only():
         course = course_or_exit(course_key)
-        export = report_service.responses_export(db.session, None, course, quiz=_quiz_or_exit(course, quiz_key),
+        export = export_service.responses_export(db.session, None, course, quiz=_quiz_or_exit(course, quiz_key),
                                                  cohort_id=_cohort_id_or_exit(cohort_name))
         _write(csv_lines(export.header, _with_progress(export.rows(), export.count, out, "answers")), out)
 

@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from app.services.grades import QuizGrade
-from app.services.reports import Layout, MatrixRow, QuizStanding, StudentRecord
+from app.services.progress_matrix import Layout, MatrixRow, QuizStanding
+from app.services.student_records import StudentRecord
 
 
 def _json_value(value: Any) -> Any:

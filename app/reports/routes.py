@@ -24,7 +24,9 @@ from app.reports import bp
 from app.reports.exports import matrix_json, student_json
 from app.reports.forms import ExportFilterForm, HelpFilterForm, MatrixFilterForm
 from app.security import no_store
-from app.services import reports as report_service
+from app.services import progress_matrix as matrix_service
+from app.services import report_exports as export_service
+from app.services import student_records as record_service
 
 
 @bp.route("/")
@@ -36,10 +38,10 @@ def index():
     form = _matrix_form()
     matrix = None
     if form.validate():
-        matrix = report_service.progress_matrix(
+        matrix = matrix_service.progress_matrix(
             db.session, current_user, course, cohort_id=form.cohort.data, active_from=form.active_from.data,
             active_to=form.active_to.data, sort=form.sort.data, page=request.args.get("page", 1, type=int),
-            per_page=report_service.PER_PAGE)
+            per_page=matrix_service.PER_PAGE)
     filters = {"course": course.key, **form.filters()}
     return render_template("reports/index.html", course=course, form=form, matrix=matrix, filters=filters)
 
@@ -50,21 +52,21 @@ def needing_help():
     """Students who may need help (inactive, stuck on a quiz, behind their cohort), each with the reasons."""
     require(is_staff(current_user))
     course = _course_or_404()
-    form = HelpFilterForm(formdata=request.args).offer(report_service.visible_cohorts(db.session, current_user))
+    form = HelpFilterForm(formdata=request.args).offer(matrix_service.visible_cohorts(db.session, current_user))
     entries, page, pages = None, 1, 1
     inactive_days = form.inactive_days.default
     failed_attempts = form.failed_attempts.default
     if form.validate():
         inactive_days = form.inactive_days.data or inactive_days
         failed_attempts = form.failed_attempts.data or failed_attempts
-        entries = report_service.students_needing_help(
+        entries = matrix_service.students_needing_help(
             db.session, current_user, course, now=utcnow(), inactive_days=inactive_days,
             failed_attempts=failed_attempts, cohort_id=form.cohort.data)
-        pages = max(1, -(-len(entries) // report_service.PER_PAGE))
+        pages = max(1, -(-len(entries) // matrix_service.PER_PAGE))
         page = min(max(request.args.get("page", 1, type=int), 1), pages)
     filters = {"course": course.key, **form.filters()}
     return render_template("reports/help.html", course=course, form=form, entries=entries, page=page, pages=pages,
-                           per_page=report_service.PER_PAGE, filters=filters, inactive_days=inactive_days,
+                           per_page=matrix_service.PER_PAGE, filters=filters, inactive_days=inactive_days,
                            failed_attempts=failed_attempts)
 
 
@@ -75,7 +77,7 @@ def student(user_id: int):
     student = load_or_404(User, user_id)
     require_visible(can_view_student(current_user, student))
     course = _course_or_404()
-    record = report_service.student_record(db.session, current_user, student, course, now=utcnow())
+    record = record_service.student_record(db.session, current_user, student, course, now=utcnow())
     return render_template("reports/student.html", course=course, record=record)
 
 
@@ -86,7 +88,7 @@ def student_progress_json(user_id: int):
     student = load_or_404(User, user_id)
     require_visible(can_view_student(current_user, student))
     course = _course_or_404()
-    record = report_service.student_record(db.session, current_user, student, course, now=utcnow())
+    record = record_service.student_record(db.session, current_user, student, course, now=utcnow())
     return _json_download(student_json(record), f"progress-{student.id}.json")
 
 
@@ -97,7 +99,7 @@ def export_progress_csv():
     require(is_staff(current_user))
     course = _course_or_404()
     form = _valid_or_400(_matrix_form())
-    _, export = report_service.progress_export(
+    _, export = export_service.progress_export(
         db.session, current_user, course, cohort_id=form.cohort.data, active_from=form.active_from.data,
         active_to=form.active_to.data, sort=form.sort.data)
     return _csv_download(export, f"progress-{course.key}.csv")
@@ -110,7 +112,7 @@ def export_progress_json():
     require(is_staff(current_user))
     course = _course_or_404()
     form = _valid_or_400(_matrix_form())
-    query, _ = report_service.progress_export(
+    query, _ = export_service.progress_export(
         db.session, current_user, course, cohort_id=form.cohort.data, active_from=form.active_from.data,
         active_to=form.active_to.data, sort=form.sort.data)
     filters = {"cohort": form.cohort.data, "active_from": form.active_from.data,
@@ -126,7 +128,7 @@ def export_attempts_csv():
     require(is_staff(current_user))
     course = _course_or_404()
     form, quiz = _export_form(course)
-    export = report_service.attempts_export(db.session, current_user, course, quiz=quiz, cohort_id=form.cohort.data)
+    export = export_service.attempts_export(db.session, current_user, course, quiz=quiz, cohort_id=form.cohort.data)
     return _csv_download(export, f"attempts-{quiz.key if quiz else course.key}.csv")
 
 
@@ -137,7 +139,7 @@ def export_responses_csv():
     require(is_staff(current_user))
     course = _course_or_404()
     form, quiz = _export_form(course)
-    export = report_service.responses_export(db.session, current_user, course, quiz=quiz,
+    export = export_service.responses_export(db.session, current_user, course, quiz=quiz,
                                              cohort_id=form.cohort.data)
     return _csv_download(export, f"responses-{quiz.key if quiz else course.key}.csv")
 
@@ -147,7 +149,7 @@ def export_responses_csv():
 def export_users_csv():
     """The accounts this viewer may see (every account for admins, their students for instructors), streamed."""
     require(is_staff(current_user))
-    return _csv_download(report_service.users_export(db.session, current_user), "users.csv")
+    return _csv_download(export_service.users_export(db.session, current_user), "users.csv")
 
 
 def _course_or_404() -> Course:
@@ -164,7 +166,7 @@ def _course_or_404() -> Course:
 
 def _matrix_form() -> MatrixFilterForm:
     form = MatrixFilterForm(formdata=request.args)
-    form.offer(report_service.visible_cohorts(db.session, current_user))
+    form.offer(matrix_service.visible_cohorts(db.session, current_user))
     return form
 
 
@@ -179,12 +181,12 @@ def _valid_or_400(form):
 def _export_form(course: Course) -> tuple[ExportFilterForm, Quiz | None]:
     quizzes = {quiz.key: quiz for quiz in db.session.scalars(select(Quiz).where(Quiz.course_id == course.id))}
     form = ExportFilterForm(formdata=request.args)
-    form.offer(report_service.visible_cohorts(db.session, current_user)).offer_quizzes(sorted(quizzes))
+    form.offer(matrix_service.visible_cohorts(db.session, current_user)).offer_quizzes(sorted(quizzes))
     _valid_or_400(form)
     return form, quizzes.get(form.quiz.data) if form.quiz.data else None
 
 
-def _csv_download(export: report_service.Export, filename: str) -> Response:
+def _csv_download(export: export_service.Export, filename: str) -> Response:
     return _download(csv_lines(export.header, export.rows()), filename, "text/csv; charset=utf-8")
 
 

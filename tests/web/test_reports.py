@@ -13,7 +13,7 @@ from app.engine import GRADING_METHODS
 from app.extensions import db
 from app.models import QuizVersion, utcnow
 from app.services import attempts as attempt_service
-from app.services import reports as report_service
+from app.services import progress_matrix as matrix_service
 from app.services.grades import course_quiz_grades
 from tests.web.report_world import add_crowd, add_student, build_world, quiz, take, visit
 
@@ -75,7 +75,7 @@ def test_matrix_cells_give_states_and_best_scores_in_words_and_symbols(client, a
 
 
 def test_matrix_service_gives_each_cell(world, course):
-    matrix = report_service.progress_matrix(db.session, world.admin, course)
+    matrix = matrix_service.progress_matrix(db.session, world.admin, course)
     assert names(matrix) == NAMES and matrix.total == 4 and matrix.pages == 1
     ana, ben, cleo, dan = matrix.rows
     assert [cell.state for cell in ana.cells] == ["completed", "in_progress", "not_started"]
@@ -104,7 +104,7 @@ def test_passed_follows_the_grading_method_as_on_the_course_page(world, course, 
         take(eve, "beta-check", world.t0 + timedelta(hours=hour), right=right)
     take(eve, "beta-check", world.t0 + timedelta(hours=5), submit=False)  # unfinished: never counts
     db.session.commit()
-    matrix = report_service.progress_matrix(db.session, world.admin, course)
+    matrix = matrix_service.progress_matrix(db.session, world.admin, course)
     for row in matrix.rows:
         grades = course_quiz_grades(db.session, course.id, row.student_id)
         for standing in row.standings():
@@ -120,7 +120,7 @@ def test_passed_follows_the_grading_method_as_on_the_course_page(world, course, 
 
 def test_matrix_filters_by_cohort_and_by_dates(world, course):
     def matrix(**filters):
-        return names(report_service.progress_matrix(db.session, world.admin, course, **filters))
+        return names(matrix_service.progress_matrix(db.session, world.admin, course, **filters))
 
     day = world.t0.date()
     assert matrix(cohort_id=world.cohort_a.id) == ["Ana Example", "Ben Bloggs"]
@@ -154,7 +154,7 @@ def test_matrix_page_applies_the_filters_and_carries_them_to_the_exports(client,
     ("-last_active", ["Dan Doe", "Ben Bloggs", "Ana Example", "Cleo Clay"]),
 ])
 def test_matrix_sorts(world, course, sort, expected):
-    assert names(report_service.progress_matrix(db.session, world.admin, course, sort=sort)) == expected
+    assert names(matrix_service.progress_matrix(db.session, world.admin, course, sort=sort)) == expected
 
 
 def test_progress_sort_counts_mastery_not_only_reading(world, course):
@@ -163,21 +163,21 @@ def test_progress_sort_counts_mastery_not_only_reading(world, course):
     visit(world.students["ben"], "gamma", world.t0 + timedelta(days=2), complete=True)
     take(world.students["ben"], "alpha-check", world.t0 + timedelta(days=2), right=False)
     db.session.commit()
-    matrix = report_service.progress_matrix(db.session, world.admin, course, sort="-progress")
+    matrix = matrix_service.progress_matrix(db.session, world.admin, course, sort="-progress")
     # Ben: 2 read, 1 done (gamma, no quiz); Ana: 1 read, 1 done; the tie on "done" goes to reading.
     assert names(matrix) == ["Dan Doe", "Ben Bloggs", "Ana Example", "Cleo Clay"]
     assert [(row.done, row.completed) for row in matrix.rows] == [(3, 3), (1, 2), (1, 1), (0, 0)]
 
 
 def test_matrix_pages(client, auth, world, course):
-    matrix = report_service.progress_matrix(db.session, world.admin, course, page=2, per_page=3)
+    matrix = matrix_service.progress_matrix(db.session, world.admin, course, page=2, per_page=3)
     assert (names(matrix), matrix.total, matrix.pages, matrix.page) == (["Dan Doe"], 4, 2, 2)
     # A page past the end shows the last one.
-    assert report_service.progress_matrix(db.session, world.admin, course, page=9, per_page=3).page == 2
+    assert matrix_service.progress_matrix(db.session, world.admin, course, page=9, per_page=3).page == 2
 
 
 def test_matrix_and_help_pages_link_to_their_next_pages_keeping_the_filters(client, auth, world, monkeypatch):
-    monkeypatch.setattr(report_service, "PER_PAGE", 2)
+    monkeypatch.setattr(matrix_service, "PER_PAGE", 2)
     sign_in(auth, "admin@example.org")
     body = page(client, "/reports/?sort=-name")
     assert list(table_rows(body)) == ["Dan Doe", "Cleo Clay"] and "page 1 of 2" in body
@@ -212,7 +212,7 @@ def reasons(entries) -> dict[str, tuple[str, ...]]:
 
 def test_who_needs_help_and_why(world, course):
     now = world.t0 + timedelta(days=20)
-    found = reasons(report_service.students_needing_help(db.session, world.admin, course, now=now))
+    found = reasons(matrix_service.students_needing_help(db.session, world.admin, course, now=now))
     assert found["Ana Example"] == ("Inactive for 19 days (last active "
                                     f"{(world.t0 + timedelta(hours=2)):%d %B %Y}).",)
     assert found["Ben Bloggs"][1:] == ("3 attempts below the pass mark (50%) at “Check: Beta”, not passed yet.",
@@ -220,10 +220,10 @@ def test_who_needs_help_and_why(world, course):
     assert found["Cleo Clay"] == ("Has not opened a lesson or started a quiz yet.",)
     assert found["Dan Doe"][0].startswith("Inactive for 14 days")
     # Thirty days of grace: only the one stuck on a quiz and behind their cohort, and the one who never came.
-    found = reasons(report_service.students_needing_help(db.session, world.admin, course, now=now,
+    found = reasons(matrix_service.students_needing_help(db.session, world.admin, course, now=now,
                                                          inactive_days=30))
     assert set(found) == {"Ben Bloggs", "Cleo Clay"}
-    found = reasons(report_service.students_needing_help(db.session, world.admin, course, now=now,
+    found = reasons(matrix_service.students_needing_help(db.session, world.admin, course, now=now,
                                                          inactive_days=30, failed_attempts=4))
     assert found["Ben Bloggs"] == ("Completed 0 of 3 lessons; the median in Cohort A is 0.5.",)
 
@@ -231,7 +231,7 @@ def test_who_needs_help_and_why(world, course):
 def test_a_passed_quiz_is_not_a_sign_however_many_failures_before(world, course):
     take(world.students["ben"], "beta-check", world.t0 + timedelta(days=2))
     db.session.commit()
-    found = reasons(report_service.students_needing_help(db.session, world.admin, course,
+    found = reasons(matrix_service.students_needing_help(db.session, world.admin, course,
                                                          now=world.t0 + timedelta(days=3)))
     assert not any("pass mark" in reason for reason in found.get("Ben Bloggs", ()))
 

@@ -1,9 +1,8 @@
-"""Progress reports: the course matrix, who needs help, one student's record, and the exports' rows.
+"""The progress matrix: the course's columns, who is in a report, each student's row, and who needs help.
 
-Everything is aggregated in SQL, so a page or an export runs a fixed number of queries whatever the number
-of students: the matrix reads lesson progress, attempts and visits once each, grouped by student, and pivots
-them into one row per student; exports read their rows from a server-side cursor (`yield_per`) so memory
-stays flat.
+Everything is aggregated in SQL, so a page runs a fixed number of queries whatever the number of students:
+the matrix reads lesson progress, attempts and visits once each, grouped by student, and pivots them into
+one row per student.
 
 `viewer` is the signed-in user whose `permissions.visible_students` decide who appears, or None for the
 command line, which runs with the server's own rights and sees every student.
@@ -13,19 +12,17 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from app.engine import QuestionType, lesson_mastered, lesson_state
+from app.engine import lesson_mastered, lesson_state
 from app.engine.mastery import LessonState
-from app.engine.quiz_rules import QuizSettings, review_items
-from app.engine.responses import field_value, field_values
+from app.engine.quiz_rules import QuizSettings
 from app.models import (
     Attempt,
     Cohort,
@@ -36,13 +33,9 @@ from app.models import (
     LessonVisit,
     Quiz,
     QuizVersion,
-    Response,
-    ResponseTry,
     User,
 )
-from app.permissions import is_admin, is_staff, visible_students
-from app.services.attempts import engine_questions
-from app.services.grades import QuizGrade, course_quiz_grades
+from app.permissions import is_admin, visible_students
 
 SORTS = ("name", "-name", "progress", "-progress", "last_active", "-last_active")
 PER_PAGE = 100
@@ -150,8 +143,8 @@ def roster(viewer: User | None, course: Course, *, cohort_id: int | None = None,
     start, end = day_bounds(active_from, active_to)
     if start is None and end is None:
         return ids
-    visits = select(LessonVisit.user_id).where(LessonVisit.lesson_id.in_(_course_lesson_ids(course)))
-    attempts = select(Attempt.user_id).where(Attempt.quiz_id.in_(_course_quiz_ids(course)))
+    visits = select(LessonVisit.user_id).where(LessonVisit.lesson_id.in_(course_lesson_ids(course)))
+    attempts = select(Attempt.user_id).where(Attempt.quiz_id.in_(course_quiz_ids(course)))
     if start is not None:
         visits = visits.where(LessonVisit.last_seen_at >= start)
         attempts = attempts.where(func.coalesce(Attempt.submitted_at, Attempt.started_at) >= start)
@@ -161,11 +154,13 @@ def roster(viewer: User | None, course: Course, *, cohort_id: int | None = None,
     return ids.where(or_(User.id.in_(visits), User.id.in_(attempts)))
 
 
-def _course_lesson_ids(course: Course) -> Select:
+def course_lesson_ids(course: Course) -> Select:
+    """A select of the ids of the course's lessons, retired ones included (their history still counts)."""
     return select(Lesson.id).where(Lesson.course_id == course.id)
 
 
-def _course_quiz_ids(course: Course) -> Select:
+def course_quiz_ids(course: Course) -> Select:
+    """A select of the ids of the course's quizzes, retired ones included."""
     return select(Quiz.id).where(Quiz.course_id == course.id)
 
 
@@ -278,7 +273,7 @@ class MatrixQuery:
         lessons = _pivot_lessons(layout.lessons, students)
         attempts = _pivot_attempts(layout, students)
         visits = (select(LessonVisit.user_id.label("user_id"), func.max(LessonVisit.last_seen_at).label("at"))
-                  .where(LessonVisit.lesson_id.in_(_course_lesson_ids(layout.course)),
+                  .where(LessonVisit.lesson_id.in_(course_lesson_ids(layout.course)),
                          LessonVisit.user_id.in_(students))
                   .group_by(LessonVisit.user_id).subquery("visits"))
         last_active = _later(visits.c.at, attempts.c.last_at)
@@ -426,7 +421,7 @@ def _pivot_attempts(layout: Layout, students: Select):
             edge = func.min if quiz.grading == "first" else func.max
             columns.append(edge(case((graded, Attempt.number))).label(f"q{index}_edge"))
     return (select(Attempt.user_id.label("user_id"), *columns)
-            .where(Attempt.quiz_id.in_(_course_quiz_ids(layout.course)), Attempt.user_id.in_(students))
+            .where(Attempt.quiz_id.in_(course_quiz_ids(layout.course)), Attempt.user_id.in_(students))
             .group_by(Attempt.user_id).subquery("attempts"))
 
 
@@ -526,382 +521,6 @@ def _cohort_medians(session: Session, query: MatrixQuery):
     for groups in cohorts_of.values():
         groups.sort(key=lambda group: names.get(group) or "")
     return medians, cohorts_of, names
-
-
-# --- One student ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LessonRecord:
-    """One lesson of one student: state, first and last opened, time spent, completion, quiz grade."""
-
-    lesson: LessonColumn
-    state: LessonState
-    first_opened_at: datetime | None
-    last_opened_at: datetime | None
-    visits: int
-    seconds_spent: int
-    completed_at: datetime | None
-    quiz: QuizGrade | None
-
-    @property
-    def state_words(self) -> str:
-        """The state as a reader says it."""
-        return STATE_WORDS[self.state]
-
-
-@dataclass(frozen=True)
-class TryRecord:
-    """One Check of an immediate-feedback question: the answer checked, its grade, and when."""
-
-    number: int
-    answer: str
-    fraction: float | None
-    penalised_fraction: float | None
-    checked_at: datetime
-
-
-@dataclass(frozen=True)
-class AnswerRecord:
-    """One question of an attempt: what the student answered and what it earned."""
-
-    number: int
-    question_id: str
-    kind: str
-    prompt_html: str
-    answer: str
-    points: float
-    marks: float | None
-    fraction: float | None
-    tries: tuple[TryRecord, ...] = ()
-
-
-@dataclass(frozen=True)
-class AttemptRecord:
-    """One attempt with its version, state, score and every answer."""
-
-    id: int
-    quiz_key: str
-    quiz_title: str
-    number: int
-    version: int
-    state: str
-    closed_by: str | None
-    started_at: datetime
-    submitted_at: datetime | None
-    score: float | None
-    max_score: float | None
-    percent: float | None
-    passed: bool | None
-    answers: tuple[AnswerRecord, ...]
-    # What the viewer may see of it: everything for staff; the quiz's review options now for the student.
-    shows: frozenset[str] = frozenset({"score", "correctness"})
-
-
-@dataclass(frozen=True)
-class StudentRecord:
-    """Everything a report shows of one student in one course."""
-
-    student: User
-    course: Course
-    lessons: tuple[LessonRecord, ...]
-    final: QuizGrade | None
-    attempts: tuple[AttemptRecord, ...]
-    staff_view: bool
-    cohorts: tuple[str, ...] = field(default=())
-
-    @property
-    def completed(self) -> int:
-        """Lessons read to the end."""
-        return sum(lesson.state == "completed" for lesson in self.lessons)
-
-    @property
-    def seconds_spent(self) -> int:
-        """Time spent on the course's lessons."""
-        return sum(lesson.seconds_spent for lesson in self.lessons)
-
-    def grade_shown(self, grade: QuizGrade) -> bool:
-        """Whether this view may show a quiz's percentages: always to staff, to the student as the course page does."""
-        return self.staff_view or grade.score_shown
-
-
-def student_record(session: Session, viewer: User, student: User, course: Course, *, now: datetime) -> StudentRecord:
-    """One student's lessons, grades, attempts, answers and tries in a course (nine queries, however many attempts).
-
-    Staff see everything; a student looking at their own record sees scores and right or wrong only where
-    the quiz's review options show them now, as the attempt review does.
-    """
-    staff_view = is_staff(viewer) and viewer.id != student.id
-    layout = course_layout(session, course)
-    grades = course_quiz_grades(session, course.id, student.id)
-    by_lesson = {grade.quiz.lesson_id: grade for grade in grades.values() if grade.quiz.kind == "lesson"}
-    progress = {row.lesson_id: row for row in session.scalars(
-        select(LessonProgress).where(LessonProgress.user_id == student.id,
-                                     LessonProgress.lesson_id.in_([lesson.id for lesson in layout.lessons])))}
-    lessons = []
-    for lesson in layout.lessons:
-        row = progress.get(lesson.id)
-        lessons.append(LessonRecord(
-            lesson=lesson,
-            state=lesson_state(opened=row is not None, completed=row is not None and row.completed_at is not None),
-            first_opened_at=row.first_opened_at if row else None, last_opened_at=row.last_opened_at if row else None,
-            visits=row.visits if row else 0, seconds_spent=row.seconds_spent if row else 0,
-            completed_at=row.completed_at if row else None, quiz=by_lesson.get(lesson.id),
-        ))
-    final = next((grade for grade in grades.values() if grade.quiz.kind == "final"), None)
-    cohorts = tuple(session.scalars(
-        select(Cohort.name).join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(CohortMember.user_id == student.id).order_by(Cohort.name)))
-    return StudentRecord(student, course, tuple(lessons), final,
-                         tuple(_attempt_records(session, student, course, staff_view, now)), staff_view, cohorts)
-
-
-def _attempt_records(session: Session, student: User, course: Course, staff_view: bool,
-                     now: datetime) -> list[AttemptRecord]:
-    """Every attempt of the student in the course with its answers and tries: three queries, not one per attempt."""
-    current = aliased(QuizVersion)
-    attempts = session.execute(
-        select(Attempt, QuizVersion, Quiz.key, Quiz.title, current.settings)
-        .join(QuizVersion, QuizVersion.id == Attempt.quiz_version_id)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .outerjoin(current, current.id == Quiz.current_version_id)
-        .where(Attempt.user_id == student.id, Quiz.course_id == course.id)
-        .order_by(Quiz.kind.desc(), Quiz.key, Attempt.number)
-    ).all()
-    mine = (select(Attempt.id).join(Quiz, Quiz.id == Attempt.quiz_id)
-            .where(Attempt.user_id == student.id, Quiz.course_id == course.id))
-    responses = {(row.attempt_id, row.question_id): row
-                 for row in session.scalars(select(Response).where(Response.attempt_id.in_(mine)))}
-    tries: dict[int, list[ResponseTry]] = defaultdict(list)
-    for check in session.scalars(
-        select(ResponseTry).join(Response, Response.id == ResponseTry.response_id)
-        .where(Response.attempt_id.in_(mine)).order_by(ResponseTry.response_id, ResponseTry.number)
-    ):
-        tries[check.response_id].append(check)
-    records = []
-    for attempt, version, quiz_key, quiz_title, settings_json in attempts:
-        settings = QuizSettings.from_json(settings_json) if settings_json else QuizSettings()
-        shows = frozenset({"score", "correctness"}) if staff_view else review_items(settings, now)
-        questions = engine_questions(version)
-        definitions = {q["id"]: q for q in version.questions}
-        answers = []
-        for number, qid in enumerate(attempt.question_ids, start=1):
-            definition, question = definitions[qid], questions[qid]
-            response = responses.get((attempt.id, qid))
-            answers.append(AnswerRecord(
-                number=number, question_id=qid, kind=definition["type"], prompt_html=definition["prompt_html"],
-                answer=answer_text(question, response.raw if response else {}),
-                points=float(definition["points"]),
-                marks=response.marks if response and "score" in shows else None,
-                fraction=response.fraction if response and "correctness" in shows else None,
-                tries=tuple(
-                    TryRecord(check.number, answer_text(question, check.raw),
-                              check.fraction if "correctness" in shows else None,
-                              check.penalised_fraction if "correctness" in shows else None, check.checked_at)
-                    for check in (tries.get(response.id, ()) if response else ())),
-            ))
-        score_shown = "score" in shows and attempt.state == "submitted"
-        records.append(AttemptRecord(
-            id=attempt.id, quiz_key=quiz_key, quiz_title=quiz_title, number=attempt.number, version=version.number,
-            state=attempt.state, closed_by=attempt.closed_by, started_at=attempt.started_at,
-            submitted_at=attempt.submitted_at,
-            score=attempt.score if score_shown else None, max_score=attempt.max_score if score_shown else None,
-            percent=attempt.percent if score_shown else None,
-            # As the attempt's review says: against the pass mark of the version it was taken on.
-            passed=lesson_mastered(attempt.percent, QuizSettings.from_json(version.settings).pass_mark)
-            if score_shown else None,
-            answers=tuple(answers), shows=shows,
-        ))
-    return records
-
-
-def answer_text(question: QuestionType, raw: Mapping[str, Any]) -> str:
-    """A student's answer as plain text: the texts of the choices picked, matched or ordered, or what was typed.
-
-    Uses the question's public view (author order), so the text is the same whatever order the student saw.
-    """
-    if not raw:
-        return ""
-    public = question.public(None)
-    response = question.normalize(raw)
-    kind = question.kind
-    if kind in ("single", "multiple"):
-        picked = {response} if kind == "single" else set(response)
-        return "; ".join(choice["text"] for choice in public["choices"] if choice["id"] in picked)
-    if kind == "true_false":
-        return {True: "True", False: "False"}.get(response, "")
-    if kind in ("short", "numerical"):
-        # What was typed, units and all: the normalized number would hide a unit or a typo.
-        return (field_value(raw, "answer") or "").strip()
-    if kind == "matching":
-        options = {option["id"]: option["text"] for option in public["right"]}
-        return "; ".join(f"{left['text']} → {options[response[left['id']]]}"
-                         for left in public["left"] if left["id"] in response)
-    if kind == "ordering":
-        texts = {item["id"]: item["text"] for item in public["items"]}
-        return " | ".join(texts[item] for item in response)
-    if kind == "cloze":
-        return "; ".join(f"[{blank}] {response[blank]}" for blank in public["blanks"] if response.get(blank))
-    # A question type this function does not know yet: the posted values, which are still the answer.
-    return "; ".join(value for name in sorted(raw) for value in field_values(raw, name) if value)
-
-
-# --- Export rows ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Export:
-    """A table to export: its header, a COUNT of its rows, and its rows streamed from the database."""
-
-    header: tuple[str, ...]
-    count: Callable[[], int]
-    rows: Callable[[], Iterator[tuple]]
-
-
-def _stream(session: Session, statement: Select) -> Iterator[Any]:
-    result = session.execute(statement.execution_options(yield_per=EXPORT_BATCH))
-    try:
-        yield from result
-    finally:
-        result.close()
-
-
-def _count(session: Session, statement: Select) -> int:
-    return session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-
-
-def progress_header(layout: Layout) -> tuple[str, ...]:
-    """The progress export's columns: the student, then per lesson its state and its quiz, then the final."""
-    header = ["student_id", "name", "email", "active", "last_active", "lessons_completed", "lessons_done"]
-    for lesson in layout.lessons:
-        header.append(f"{lesson.key}: state")
-        if lesson.quiz is not None:
-            header.extend(_quiz_header(lesson.quiz))
-    if layout.final is not None:
-        header.extend(_quiz_header(layout.final))
-    return tuple(header)
-
-
-def _quiz_header(quiz: QuizColumn) -> list[str]:
-    return [f"{quiz.key}: attempts", f"{quiz.key}: best percent", f"{quiz.key}: grade percent",
-            f"{quiz.key}: passed"]
-
-
-def progress_record(row: MatrixRow) -> tuple:
-    """A matrix row as a flat export row, in `progress_header`'s order."""
-    values: list[Any] = [row.student_id, row.name, row.email, row.active, row.last_active, row.completed, row.done]
-    for cell in row.cells:
-        values.append(cell.state)
-        if cell.quiz is not None:
-            values.extend(_quiz_values(cell.quiz))
-    if row.final is not None:
-        values.extend(_quiz_values(row.final))
-    return tuple(values)
-
-
-def _quiz_values(standing: QuizStanding) -> list[Any]:
-    return [standing.attempts, standing.best_percent, standing.grade_percent, standing.passed]
-
-
-def progress_export(session: Session, viewer: User | None, course: Course, *, cohort_id: int | None = None,
-                    active_from: date | None = None, active_to: date | None = None,
-                    sort: str = "name") -> tuple[MatrixQuery, Export]:
-    """The whole matrix as an export (its query, for JSON, and flat rows, for CSV)."""
-    query = matrix_query(session, viewer, course, cohort_id=cohort_id, active_from=active_from,
-                         active_to=active_to, sort=sort)
-    return query, Export(progress_header(query.layout), lambda: query.count(session),
-                         lambda: (progress_record(row) for row in query.stream(session)))
-
-
-ATTEMPT_HEADER = ("student_id", "name", "email", "quiz", "attempt", "version", "state", "started_at",
-                  "submitted_at", "score", "max_score", "percent")
-
-
-def attempts_export(session: Session, viewer: User | None, course: Course, *, quiz: Quiz | None = None,
-                    cohort_id: int | None = None) -> Export:
-    """Every attempt at the course's quizzes (or one quiz) by the students the viewer may see."""
-    students = roster(viewer, course, cohort_id=cohort_id)
-    statement = (
-        select(User.id, User.name, User.email, Quiz.key, Attempt.number, QuizVersion.number, Attempt.state,
-               Attempt.started_at, Attempt.submitted_at, Attempt.score, Attempt.max_score, Attempt.percent)
-        .join(User, User.id == Attempt.user_id)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .join(QuizVersion, QuizVersion.id == Attempt.quiz_version_id)
-        .where(Quiz.course_id == course.id, Attempt.user_id.in_(students))
-        .order_by(func.lower(User.name), User.id, Quiz.key, Attempt.number)
-    )
-    if quiz is not None:
-        statement = statement.where(Attempt.quiz_id == quiz.id)
-    return Export(ATTEMPT_HEADER, lambda: _count(session, statement),
-                  lambda: (tuple(row) for row in _stream(session, statement)))
-
-
-RESPONSE_HEADER = ("student_id", "name", "email", "quiz", "attempt", "version", "state", "question_number",
-                   "question", "question_type", "marks", "max_marks", "fraction", "answer")
-
-
-def responses_export(session: Session, viewer: User | None, course: Course, *, quiz: Quiz | None = None,
-                     cohort_id: int | None = None) -> Export:
-    """One row per answered question of every attempt: its marks, maximum, fraction and the answer as text.
-
-    Questions come in the order the attempt showed them. The versions' questions are read once (one
-    query), not per row; the rows stream, and only one attempt's answers are held at a time to order them.
-    """
-    students = roster(viewer, course, cohort_id=cohort_id)
-    quiz_ids = [quiz.id] if quiz is not None else _course_quiz_ids(course)
-    statement = (
-        select(Attempt.id, User.id, User.name, User.email, Quiz.key, Attempt.number, Attempt.quiz_version_id,
-               Attempt.state, Attempt.question_ids, Response.question_id, Response.raw, Response.marks,
-               Response.fraction)
-        .select_from(Response)
-        .join(Attempt, Attempt.id == Response.attempt_id)
-        .join(User, User.id == Attempt.user_id)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.quiz_id.in_(quiz_ids), Attempt.user_id.in_(students))
-        .order_by(func.lower(User.name), User.id, Quiz.key, Attempt.number, Attempt.id)
-    )
-
-    def rows() -> Iterator[tuple]:
-        """The rows, streamed; each attempt's answers put in the order the attempt showed its questions."""
-        versions = {version.id: version for version in session.scalars(
-            select(QuizVersion).where(QuizVersion.quiz_id.in_(quiz_ids)))}
-        definitions = {version_id: {q["id"]: q for q in version.questions} for version_id, version in versions.items()}
-        for _, answers in groupby(_stream(session, statement), key=lambda row: row[0]):
-            answers = list(answers)
-            order = {qid: number for number, qid in enumerate(answers[0].question_ids, start=1)}
-            for (_, user_id, name, email, quiz_key, number, version_id, state, _, qid, raw, marks,
-                 fraction) in sorted(answers, key=lambda row: order.get(row.question_id, len(order) + 1)):
-                version, definition = versions[version_id], definitions[version_id][qid]
-                yield (user_id, name, email, quiz_key, number, version.number, state, order.get(qid), qid,
-                       definition["type"], marks, float(definition["points"]), fraction,
-                       answer_text(engine_questions(version)[qid], raw))
-
-    return Export(RESPONSE_HEADER, lambda: _count(session, statement), rows)
-
-
-USER_HEADER = ("user_id", "name", "email", "role", "active", "cohorts", "created_at")
-
-
-def users_export(session: Session, viewer: User | None) -> Export:
-    """The accounts the viewer may see: every account for admins (and the command line), else their students."""
-    cohorts = func.aggregate_strings(Cohort.name, "; ")
-    statement = (
-        select(User.id, User.name, User.email, User.role, User.active, cohorts, User.created_at)
-        .outerjoin(CohortMember, CohortMember.user_id == User.id)
-        .outerjoin(Cohort, Cohort.id == CohortMember.cohort_id)
-        .group_by(User.id, User.name, User.email, User.role, User.active, User.created_at)
-        .order_by(func.lower(User.name), User.id)
-    )
-    if viewer is not None and not is_admin(viewer):
-        statement = statement.where(User.id.in_(students_of(viewer)))
-
-    def rows() -> Iterator[tuple]:
-        """The rows, streamed."""
-        for user_id, name, email, role, active, names, created_at in _stream(session, statement):
-            # Aggregated strings come in no particular order: sort them so the export is stable.
-            yield (user_id, name, email, role, active, "; ".join(sorted((names or "").split("; "))), created_at)
-
-    return Export(USER_HEADER, lambda: _count(session, statement), rows)
 
 
 # --- Lookups for filters --------------------------------------------------------------------------------
