@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import yaml
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -24,6 +25,35 @@ QUIZ_ID_SHAPE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MARKDOWN_MAX = 5000
 REVIEW_LABELS = {"score": "Score and grade", "correctness": "Right or wrong per question",
                  "feedback": "The author's feedback", "correct_answers": "The correct answers"}
+
+
+class DrawField(StringField):
+    """The `draw` setting as typed: a whole number, or a mapping by group in YAML's inline form.
+
+    What is typed is read as YAML and handed to the quiz parser, which says what is wrong with it, so a mapping
+    written in a file survives an edit in the browser.
+    """
+
+    def process_formdata(self, valuelist) -> None:
+        """Read the typed text as YAML: blank is no draw, `20` a number, `{per_group: 2, any: 4}` a mapping."""
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        if len(text) > 2000:
+            self.data = text
+            raise ValueError("Too long: at most 2,000 characters.")
+        try:
+            self.data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            self.data = text
+            raise ValueError("Write a whole number, or a mapping such as {per_group: 2, any: 4}.") from None
+
+    def _value(self) -> str:
+        if isinstance(self.data, dict):
+            return yaml.safe_dump(self.data, default_flow_style=True, sort_keys=False, allow_unicode=True,
+                                  width=10_000).strip()
+        return "" if self.data is None else str(self.data)
 
 
 class CheckboxList(SelectMultipleField):
@@ -72,8 +102,10 @@ class SettingsForm(EditCountForm):
                         description="e.g. 2026-01-05T09:00:00Z; blank for always open.")
     closes = StringField("Closes (UTC)", validators=[Optional(), Length(max=40)],
                          description="e.g. 2026-06-30T23:59:00Z; blank for never.")
-    draw = IntegerField("Questions drawn per attempt", validators=[Optional(), NumberRange(min=1)],
-                        description="Blank: every question, every attempt.")
+    draw = DrawField("Questions drawn per attempt", validators=[Optional()],
+                     description="Blank: every question, every attempt. A number draws that many from all; "
+                                 "{per_group: 2, any: 4} draws 2 from each question group, then 4 from any; "
+                                 "{groups: {lesson-1: 2}, any: 4} names the groups.")
     shuffle_questions = BooleanField("Shuffle the questions in each attempt", default=True)
     questions_per_page = IntegerField("Questions per page", validators=[Optional(), NumberRange(min=1)],
                                       description="Default 10.")

@@ -36,7 +36,7 @@ NUMBER_MAX = 40
 ID_MAX = 80
 # Rows per list (choices, pairs, blanks, a blank's answers): far beyond any real question, and it bounds the form.
 MAX_ROWS = 50
-COMMON_KEYS = ("id", "type", "points", "prompt", "source", "general_feedback")
+COMMON_KEYS = ("id", "type", "points", "prompt", "source", "group", "general_feedback")
 # A blank is written [[n]] in a cloze text (the engine's own marker syntax).
 BLANK_MARKER = re.compile(r"\[\[\s*([0-9]+)\s*\]\]")
 
@@ -169,6 +169,8 @@ class QuestionForm(FlaskForm):
     points = number_field("Points", "Blank for the default, 1.")
     source = SelectField("Lesson section it tests", choices=[], validate_choice=False,
                          description="Feedback on a wrong answer links to this section.")
+    group = StringField("Draw group", [_cap(ID_MAX)], filters=[_strip],
+                        description="Optional, e.g. lesson-1: a quiz's `draw` can take so many from each group.")
     general_feedback = markdown_field("General feedback (Markdown)",
                                       "Optional. Shown with the feedback, whatever the answer.")
 
@@ -504,7 +506,7 @@ def question_to_form_data(question: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": _text(question.get("id")), "prompt": _text(question.get("prompt")),
         "points": shown_number(question.get("points")), "source": _text(question.get("source")),
-        "general_feedback": _text(question.get("general_feedback")),
+        "group": _text(question.get("group")), "general_feedback": _text(question.get("general_feedback")),
         **form_class.type_data(question),
     }
 
@@ -515,7 +517,7 @@ def new_question_data(question_type: str, document: dict[str, Any]) -> dict[str,
     number = len(taken) + 1
     while f"q{number}" in taken:
         number += 1
-    return {"id": f"q{number}", "prompt": "", "points": "", "source": "", "general_feedback": "",
+    return {"id": f"q{number}", "prompt": "", "points": "", "source": "", "group": "", "general_feedback": "",
             **FORMS[question_type].blank_data(document)}
 
 
@@ -525,6 +527,7 @@ def form_to_question(form: QuestionForm) -> dict[str, Any]:
     _put_number(question, "points", form.points.data, default=1)
     question["prompt"] = form.prompt.data or ""
     question["source"] = form.source.data or ""
+    _put_text(question, "group", form.group.data)
     _put_text(question, "general_feedback", form.general_feedback.data)
     question.update(form.type_keys())
     return question

@@ -55,7 +55,7 @@ PATH_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 COMMON_PROBLEMS = (
     ("each question needs an `id`", "id"), ("question id ", "id"),
     ("the question needs `prompt:`", "prompt"), ("the question needs `source:`", "source"), ("`source`", "source"),
-    ("`points`", "points"), ("`general_feedback`", "general_feedback"),
+    ("`points`", "points"), ("`group`", "group"), ("`general_feedback`", "general_feedback"),
 )
 ROW_NOUNS = {"choices": "choice", "answers": "answer", "pairs": "pair", "distractors": "distractor",
              "items": "item", "blanks": "blank"}

@@ -16,6 +16,7 @@ from app.authoring import bp
 from app.authoring.forms import EditCountForm, NewQuizForm, SettingsForm
 from app.authoring.question_forms import TYPES as QUESTION_TYPES
 from app.content.rendering import render_markdown
+from app.engine.draws import drawn_count, question_group
 from app.engine.quiz_rules import QuizSettings
 from app.extensions import db
 from app.models import Attempt, Course, Lesson, Quiz, QuizVersion, User
@@ -57,7 +58,8 @@ def course_quizzes(course_key: str):
     quizzes = [{
         "quiz": quiz, "status": authoring.status(quiz), "lesson_title": lesson_title, "changed_by": changed_by,
         "questions": len(questions) if questions is not None else len((quiz.draft or {}).get("questions", [])),
-        "draw": (settings or {}).get("draw"), "attempts": attempts.get(quiz.id, 0),
+        "draw": drawn_count((settings or {}).get("draw"), [question_group(q["definition"]) for q in questions or ()]),
+        "attempts": attempts.get(quiz.id, 0),
     } for quiz, questions, settings, lesson_title, changed_by in rows]
     return render_template("authoring/quizzes.html", course=course, quizzes=quizzes)
 

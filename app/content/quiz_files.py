@@ -16,14 +16,15 @@ from app.content.problems import ContentProblem, ProblemLog
 from app.content.rendering import render_inline, render_markdown
 from app.content.yaml_lines import YamlSyntaxError, check_keys, line_for, load_with_lines
 from app.engine import GRADING_METHODS, QuestionError, build_question
+from app.engine.draws import DRAW_KEYS, DrawRule, question_group
 from app.engine.quiz_rules import FEEDBACK_MODES, REVIEW_ITEMS, QuizSettings
 
 QUIZ_KEYS = ("id", "title", "kind", "lesson", "description", "settings", "questions")
-QUESTION_KEYS = ("id", "type", "prompt", "points", "source", "general_feedback")
+QUESTION_KEYS = ("id", "type", "prompt", "points", "source", "group", "general_feedback")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 # Strings in a definition that are not shown to anyone as text.
-NON_TEXT_KEYS = {"id", "type", "weight", "value", "tolerance", "min", "max", "correct", "shuffle"}
+NON_TEXT_KEYS = {"id", "type", "group", "weight", "value", "tolerance", "min", "max", "correct", "shuffle"}
 _DEFAULTS = {item.name: item.default for item in fields(QuizSettings)}
 
 
@@ -81,6 +82,21 @@ def _moment(target: str) -> Callable[[Any], dict[str, Any] | None]:
     return read
 
 
+def _draw(value: Any) -> dict[str, Any] | None:
+    """`draw: N`, or a mapping by group: {per_group: n, groups: {name: n}, any: n} (see app.engine.draws)."""
+    if _is_whole(value, 1):
+        return {"draw": value}
+    if not isinstance(value, dict) or not value or any(key not in DRAW_KEYS for key in value):
+        return None
+    groups = value.get("groups", {})
+    if not isinstance(groups, dict) or ("groups" in value and not groups):
+        return None
+    counts = [value.get("per_group", 0), value.get("any", 0), *groups.values()]
+    if not all(_is_whole(count, 0) for count in counts):
+        return None
+    return {"draw": {key: dict(groups) if key == "groups" else value[key] for key in DRAW_KEYS if key in value}}
+
+
 def _review(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, dict) or any(phase not in ("after_submit", "after_close") for phase in value):
         return None
@@ -101,7 +117,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("opens", "must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T17:00:00Z", _moment("opens")),
     Setting("closes", "must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T17:00:00Z",
             _moment("closes")),
-    Setting("draw", "must be a whole number from 1", _whole("draw", 1)),
+    Setting("draw", "must be a whole number from 1, or a mapping by group such as `{per_group: 2, any: 4}` or "
+                    "`{groups: {lesson-1: 2, lesson-2: 3}, any: 4}` (counts are whole numbers from 0)", _draw),
     Setting("shuffle_questions", "must be true or false", _choice("shuffle_questions", (True, False))),
     Setting("questions_per_page", "must be a whole number from 1", _whole("questions_per_page", 1)),
     Setting("feedback", f"must be one of {', '.join(FEEDBACK_MODES)}", _choice("feedback", FEEDBACK_MODES)),
@@ -266,11 +283,10 @@ def _read_quiz(data: dict[str, Any], lines: dict, lessons: Mapping[str, Outline]
         questions: tuple[QuestionFile, ...] | None = ()
     else:
         questions = _read_questions(data.get("questions"), lines, lesson if kind == "lesson" else None, lessons, log)
-    if settings is not None and settings.draw is not None and questions \
-            and settings.draw > len(questions):
-        log.add(line_for(lines, ("settings", "draw")),
-                f"`draw: {settings.draw}` is more than the {len(questions)} questions in the pool: "
-                "lower it or add questions")
+    rule = DrawRule.of(settings.draw) if settings is not None else None
+    if rule is not None and questions:
+        for where, message in rule.problems([question_group(q.definition) for q in questions]):
+            log.add(line_for(lines, ("settings", "draw", *where)), message)
     if len(log.problems) > before or settings is None or questions is None:
         return None
     return QuizFile(
@@ -343,6 +359,10 @@ def _read_questions(raw: Any, lines: dict, default_lesson: str | None, lessons: 
         points = item.get("points", 1)
         if not _is_number(points) or points <= 0:
             log.add(line_for(lines, (*where, "points")), "`points` must be a positive number")
+        group = item.get("group")
+        if "group" in item and not (isinstance(group, str) and group.strip() and group == group.strip()):
+            log.add(line_for(lines, (*where, "group")), "`group` must be a name (text, no surrounding spaces) "
+                                                        "that questions drawn together share, e.g. `lesson-1`")
         general = item.get("general_feedback", "")
         if not isinstance(general, str):
             log.add(line_for(lines, (*where, "general_feedback")), "`general_feedback` must be Markdown text")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from app.engine.draws import drawn_count
 
 REVIEW_ITEMS = ("score", "correctness", "feedback", "correct_answers")
 FEEDBACK_MODES = ("deferred", "immediate")
@@ -21,7 +24,8 @@ class QuizSettings:
     grace_seconds: int = 30
     opens: datetime | None = None
     closes: datetime | None = None
-    draw: int | None = None
+    # A whole number (draw that many from the pool) or a mapping by group: see app.engine.draws.
+    draw: int | dict[str, Any] | None = None
     shuffle_questions: bool = True
     questions_per_page: int = 10
     feedback: str = "deferred"
@@ -48,6 +52,11 @@ class QuizSettings:
             values[key] = tuple(values.get(key, ()))
         known = cls.__dataclass_fields__
         return cls(**{key: value for key, value in values.items() if key in known})
+
+    def questions_per_attempt(self, pool_groups: Sequence[str | None]) -> int:
+        """How many questions each attempt holds, given each pool question's group (or None)."""
+        drawn = drawn_count(self.draw, pool_groups)
+        return len(pool_groups) if drawn is None else drawn
 
     @property
     def immediate(self) -> bool:

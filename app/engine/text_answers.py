@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -15,15 +16,41 @@ _WILDCARD = "\ue000"
 _TRAILING = ".,;:!? "
 
 
-def normalize_text(text: str) -> str:
-    """Fold case, compatibility forms, whitespace runs and trailing punctuation (.,;:!?)."""
+# Hyphen, non-breaking hyphen, figure dash, en dash, em dash: each reads as a space ("cyber-space" = "cyber space").
+_DASHES = re.compile("[-\u2010\u2011\u2012\u2013\u2014]")
+# One or more leading articles, each followed by a space and then more text ("the a" keeps its "a").
+_ARTICLES = re.compile(r"^(?:(?:the|an?) )+(?=\S)")
+
+
+def fold_text(text: str) -> str:
+    """Fold case, compatibility forms, dashes (to spaces), `&` (to "and"), whitespace runs and trailing .,;:!?"""
     # Case folding can un-normalize a few characters, so repeat until stable: grading must be idempotent.
     for _ in range(4):
         folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+        folded = _DASHES.sub(" ", folded.replace("&", " and "))
         folded = " ".join(folded.split()).rstrip(_TRAILING)
         if folded == text:
             break
         text = folded
+    return text
+
+
+def drop_article(folded: str) -> str:
+    """Folded text without its leading articles ("the", "a", "an"), when more text follows them."""
+    return _ARTICLES.sub("", folded)
+
+
+def normalize_text(text: str) -> str:
+    """The text as answers compare it: folded (see fold_text) and without a leading article.
+
+    "The  Cyber-Space." and "cyber space" both give "cyber space"; "AT&T" gives "at and t". Closed
+    compounds stay apart: "cyberspace" is not "cyber space" (list it as an answer of its own).
+    """
+    for _ in range(4):
+        normal = drop_article(fold_text(text))
+        if normal == text:
+            break
+        text = normal
     return text
 
 
@@ -67,11 +94,22 @@ class TextAnswer:
     text: str
     weight: float
     feedback: str = ""
-    # The normalized literal pieces between wildcards, computed once.
+    # The folded literal pieces between wildcards, computed once; and the same without a leading article.
     pieces: tuple[str, ...] = dataclass_field(init=False, repr=False, compare=False)
+    bare_pieces: tuple[str, ...] = dataclass_field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pieces", tuple(normalize_text(_unescape(self.text)).split(_WILDCARD)))
+        pieces = tuple(fold_text(_unescape(self.text)).split(_WILDCARD))
+        object.__setattr__(self, "pieces", pieces)
+        object.__setattr__(self, "bare_pieces", (drop_article(pieces[0]), *pieces[1:]))
+
+    def matches(self, folded: str) -> bool:
+        """Whether a folded response matches: as typed, or once both drop a leading article.
+
+        Both ways, so a wildcard keeps its meaning: "a*b*c" still matches "a-b-c" (read "a b c"), and
+        "The *" still wants its "the".
+        """
+        return _matches(self.pieces, folded) or _matches(self.bare_pieces, drop_article(folded))
 
     @property
     def has_wildcard(self) -> bool:
@@ -112,12 +150,12 @@ def best_match(answers: tuple[TextAnswer, ...], response: Any) -> TextAnswer | N
     """Return the highest-weighted answer matching the response (first on ties), or None."""
     if not isinstance(response, str):
         return None
-    text = normalize_text(response)
+    text = fold_text(response)
     if not text:
         return None
     best = None
     for answer in answers:
-        if (best is None or answer.weight > best.weight) and _matches(answer.pieces, text):
+        if (best is None or answer.weight > best.weight) and answer.matches(text):
             best = answer
     return best
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.database import writes
+from app.engine.draws import draw_summary
 from app.engine.quiz_rules import attempts_left, not_open_refusal, review_items, start_refusal
 from app.extensions import db
 from app.models import Attempt, Course, Quiz, QuizVersion, Response, User, utcnow
@@ -38,6 +39,8 @@ def quiz(course_key: str, quiz_key: str):
     db.session.commit()
     version = db.session.get(QuizVersion, quiz.current_version_id)
     settings = attempt_service.settings_of(version)
+    groups = attempt_service.pool_groups(version)
+    per_attempt, drawn_by = settings.questions_per_attempt(groups), draw_summary(settings.draw, groups)
     # Each attempt's review rules come from its own version: load them all in one query, not one each.
     attempts = db.session.scalars(
         select(Attempt).options(selectinload(Attempt.version))
@@ -51,7 +54,7 @@ def quiz(course_key: str, quiz_key: str):
     return render_template(
         "quiz/quiz.html", quiz=quiz, version=version, settings=settings, attempts=attempts, current=current,
         grade=grade, refusal=refusal, left=attempts_left(settings, len(attempts)), shows=shows,
-        form=StartAttemptForm(),
+        form=StartAttemptForm(), per_attempt=per_attempt, drawn_by=drawn_by,
     )
 
 

@@ -20,10 +20,10 @@ from app.engine import (
     apply_penalty,
     attempt_rng,
     build_question,
-    draw_pool,
     percent,
     shuffle_questions,
 )
+from app.engine.draws import DrawRule, question_group
 from app.engine.quiz_rules import (
     QuizSettings,
     accepts_answers,
@@ -131,8 +131,9 @@ def draw_questions(version, settings: QuizSettings, seed: int) -> tuple[list[str
     """The question ids (drawn and shuffled) and per-question presentation orders that this seed gives."""
     questions = engine_questions(version)
     ids = [q["id"] for q in version.questions]
-    if settings.draw is not None:
-        ids = draw_pool(ids, settings.draw, attempt_rng(seed, "draw"))
+    rule = DrawRule.of(settings.draw)
+    if rule is not None:
+        ids = rule.draw(ids, pool_groups(version), attempt_rng(seed, "draw"))
     if settings.shuffle_questions:
         ids = shuffle_questions(ids, attempt_rng(seed, "questions"))
     orders = {}
@@ -141,6 +142,11 @@ def draw_questions(version, settings: QuizSettings, seed: int) -> tuple[list[str
         if order is not None:
             orders[qid] = jsonable(order)
     return list(ids), orders
+
+
+def pool_groups(version) -> list[str | None]:
+    """Each question's draw group (or None), in the version's order."""
+    return [question_group(q["definition"]) for q in version.questions]
 
 
 def close_if_overdue(session: Session, attempt: Attempt, now: datetime | None = None) -> bool:

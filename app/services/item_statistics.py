@@ -22,6 +22,7 @@ from sqlalchemy import Select, Text, and_, case, cast, distinct, func, literal, 
 from sqlalchemy.orm import Session
 
 from app.engine import QuestionStatistics, QuizStatistics, quiz_statistics
+from app.engine.draws import drawn_count
 from app.engine.item_quality import (
     AnswerTally,
     Flag,
@@ -34,7 +35,7 @@ from app.engine.item_quality import (
 from app.engine.quiz_rules import QuizSettings
 from app.models import Attempt, Cohort, CohortMember, Course, Quiz, QuizVersion, Response, User
 from app.permissions import visible_students
-from app.services.attempts import engine_questions
+from app.services.attempts import engine_questions, pool_groups
 
 WHICH = ("all", "first", "last", "best")
 WHICH_LABELS = {"all": "all attempts", "first": "each student's first attempt",
@@ -140,7 +141,8 @@ def quiz_item_report(session: Session, quiz: Quiz, viewer: User | None, *, which
     guesses = {qid: questions[qid].random_guess_score() for qid in points}
     stats = quiz_statistics(attempts, points, guesses)
     tallies = _tallies(session, chosen, questions)
-    drawn = QuizSettings.from_json(version.settings).draw
+    # A draw by group holds its total count of questions (the groups' counts plus `any`).
+    drawn = drawn_count(QuizSettings.from_json(version.settings).draw, pool_groups(version))
     weights = intended_weights(points, drawn)
     distribution = _distribution(session, chosen)
 

@@ -315,12 +315,20 @@ def quiz_documents(draw):
             common["points"] = draw(st.one_of(st.integers(1, 10), st.floats(0.5, 10)))
         if draw(st.booleans()):
             common["general_feedback"] = draw(awkward)
+        if draw(st.booleans()):
+            common["group"] = draw(st.sampled_from(["lesson-1", "Lesson 2", "ü"]))
         # Type keys first, sometimes: the dumper must put the common keys ahead whatever the order.
         questions.append(question | common if draw(st.booleans()) else common | question)
     document = {"id": "a-quiz", "title": draw(awkward), "kind": "final", "questions": questions}
     if draw(st.booleans()):
         document["description"] = draw(awkward)
     document["settings"] = draw(quiz_settings(len(questions)))
+    groups = {question["group"] for question in questions if "group" in question}
+    if groups and draw(st.booleans()):
+        # A draw by group: one from each, or named counts, then some from any (a mapping survives the round trip).
+        by_group = ({"per_group": 1} if draw(st.booleans())
+                    else {"groups": {group: 1 for group in draw(st.permutations(sorted(groups)))}})
+        document["settings"]["draw"] = by_group | {"any": draw(st.integers(0, len(questions) - len(groups)))}
     return dict(draw(st.permutations(list(document.items()))))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.engine import MultipleResponse, QuestionError, grade_response
 
@@ -128,3 +130,46 @@ class MultiValueForm(dict):
 def test_multi_value_forms_are_read_in_full():
     """A request.form-like mapping yields every ticked box, not just the first."""
     assert grade_response(shorthand(), MultiValueForm(answer=["a", "b"])).fraction == 1.0
+
+
+# --------------------------------------------------------------------------- the `correct:` shorthand's rule
+
+
+def flagged(right: int, wrong: int) -> MultipleResponse:
+    """A shorthand question with `right` correct choices r0.. and `wrong` wrong ones w0.."""
+    choices = [{"id": f"r{i}", "text": f"right {i}", "correct": True} for i in range(right)]
+    choices += [{"id": f"w{i}", "text": f"wrong {i}", "correct": False} for i in range(wrong)]
+    return MultipleResponse.from_dict({"type": "multiple", "choices": choices})
+
+
+@given(st.integers(1, 12), st.integers(1, 12))
+def test_ticking_every_box_scores_zero_and_the_right_set_full_marks(right, wrong):
+    q = flagged(right, wrong)
+    every = [c.id for c in q.choices]
+    assert grade_response(q, {"answer": every}).fraction == 0.0
+    assert grade_response(q, {"answer": [f"r{i}" for i in range(right)]}).fraction == 1.0
+
+
+@given(st.integers(1, 8), st.integers(1, 8), st.data())
+def test_any_ticking_scores_within_zero_and_one(right, wrong, data):
+    q = flagged(right, wrong)
+    ticked = data.draw(st.lists(st.sampled_from([c.id for c in q.choices]), unique=True))
+    assert 0.0 <= grade_response(q, {"answer": ticked}).fraction <= 1.0
+
+
+@pytest.mark.parametrize(("right", "wrong", "ticked", "fraction"), [
+    (3, 1, ["r0", "r1", "r2", "w0"], 0.0),  # every box: 1 - 1
+    (3, 1, ["r0", "r1"], 0.6666667),
+    (3, 1, ["r0", "r1", "w0"], 0.0),  # 2/3 - 1, clamped
+    (4, 2, ["r0", "r1", "r2", "r3", "w0"], 0.5),  # a wrong one costs 1/2 when there are two
+    (2, 4, ["r0", "r1", "w0"], 0.5),  # w >= k: Moodle's usual -1/k, as before
+])
+def test_worked_examples_of_the_rule(right, wrong, ticked, fraction):
+    assert grade_response(flagged(right, wrong), {"answer": ticked}).fraction == pytest.approx(fraction)
+
+
+def test_explicit_weights_are_left_as_written():
+    q = MultipleResponse.from_dict({"type": "multiple", "choices": [
+        {"id": "a", "text": "a", "weight": 0.5}, {"id": "b", "text": "b", "weight": 0.5},
+        {"id": "c", "text": "c", "weight": -0.25}]})
+    assert grade_response(q, {"answer": ["a", "b", "c"]}).fraction == 0.75

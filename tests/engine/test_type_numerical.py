@@ -167,3 +167,20 @@ def test_bad_units_are_refused_where_they_are(units, field, message):
     with pytest.raises(QuestionError) as refused:
         build_question({"type": "numerical", "answers": [{"value": 1}], "units": units})
     assert refused.value.field == field and message in refused.value.message
+
+
+@pytest.mark.parametrize(("typed", "fraction"), [
+    ("70%", 1.0), ("70 %", 1.0), ("70", 1.0), (" 70  % ", 1.0), ("70.0%", 1.0), ("70 percent", 1.0),
+    ("60%", 0.0), ("70 km", 0.0), ("70%%", 0.0), ("% 70", 0.0),
+])
+def test_a_percent_unit_reads_70_percent_as_70(typed, fraction):
+    """With `%` declared, "70%", "70 %" and "70" are all 70; an undeclared unit is still not a number."""
+    q = Numerical.from_dict({"type": "numerical", "answers": [{"value": 70}], "units": ["%", "percent"]})
+    assert score(q, typed) == fraction
+
+
+def test_a_unit_with_a_multiplier_still_scales():
+    q = Numerical.from_dict({"type": "numerical", "answers": [{"value": 0.7}],
+                             "units": [{"unit": "%", "multiplier": 100}]})
+    assert score(q, "70%") == score(q, "70 %") == score(q, "0.7") == 1.0
+    assert score(q, "70") == 0.0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.engine import QuestionError, ShortAnswer, grade_response, normalize_text
 
@@ -140,3 +142,46 @@ def test_validation(answers, field):
     with pytest.raises(QuestionError) as caught:
         ShortAnswer.from_dict({"answers": answers})
     assert caught.value.field == field
+
+
+# --------------------------------------------------------------------------- articles, `&` and hyphens
+
+WORDS = st.sampled_from(["the", "a", "an", "cyber", "space", "and", "&", "-", "–", "—", "US", "White", "House",
+                         "AT&T", "x", "Ünïcode", "ß", ".", "!", " "])
+
+
+@given(st.lists(WORDS, max_size=8).map(" ".join) | st.text(max_size=30))
+def test_normalizing_twice_changes_nothing(text):
+    assert normalize_text(normalize_text(text)) == normalize_text(text)
+
+
+@given(st.lists(st.sampled_from(["cyber", "space", "white", "house", "it", "x"]), min_size=1, max_size=5),
+       st.sampled_from(["", "the ", "The ", "a ", "An "]),
+       st.lists(st.sampled_from([" ", "-", "\u2013", "\u2010", " - "]), min_size=4, max_size=4))
+def test_articles_dashes_and_spaces_are_equivalent(words, article, joins):
+    spaced = " ".join(words)
+    dashed = words[0] + "".join(join + word for join, word in zip(joins, words[1:], strict=False))
+    assert normalize_text(article + dashed) == normalize_text(spaced)
+    assert score(make(spaced), article + dashed) == 1.0
+    assert score(make(article + dashed), spaced) == 1.0
+
+
+@pytest.mark.parametrize(("answer", "typed", "fraction"), [
+    ("White House", "the US White House", 0.0),  # an article goes, other words stay
+    ("US White House", "The US White House.", 1.0),
+    ("the White House", "White House", 1.0),
+    ("Ministry of Communications and IT", "Ministry of Communications & IT", 1.0),
+    ("Ministry of Communications & IT", "ministry of communications and it", 1.0),
+    ("AT&T", "at and t", 1.0),
+    ("cyber space", "cyber-space", 1.0),
+    ("cyber-space", "cyber \u2013 space", 1.0),
+    ("cyber space", "cyberspace", 0.0),  # closed compounds are listed as answers of their own
+    ("a", "a", 1.0),  # a lone "a" is a word, not an article
+    ("a*b*c", "a-b-c", 1.0),  # matched as typed too, so a wildcard keeps its meaning
+    ("The *", "cat", 0.0),
+    ("The *", "the cat", 1.0),
+    ("theory", "the ory", 0.0),
+    ("andes", "&es", 0.0),
+])
+def test_article_ampersand_and_dash_rules(answer, typed, fraction):
+    assert score(make(answer), typed) == fraction

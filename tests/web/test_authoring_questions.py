@@ -695,3 +695,36 @@ def test_a_visitor_is_sent_to_sign_in(client, course):
             response = client.get(url)
             assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url
 
+
+
+def test_a_question_group_is_edited_kept_and_drawn_by(client, instructor):
+    """The editor shows and saves `group`; the settings form keeps a draw by group as typed."""
+    quiz = quiz_of("final")
+    for qid, group in (("f1", "a"), ("f2", "b"), ("f3", "b")):
+        fields = open_form(client, edit_url(quiz, qid))
+        assert fields["group"] == ""
+        fields["group"] = group
+        assert send(client, edit_url(quiz_of("final"), qid), fields).status_code == 302
+    fields = open_form(client, edit_url(quiz_of("final"), "f1"))
+    assert fields["group"] == "a"
+    fields["prompt"] = "Alpha is the first letter."  # an edit elsewhere keeps the group
+    assert send(client, edit_url(quiz_of("final"), "f1"), fields).status_code == 302
+    draft = quiz_of("final").draft
+    assert [q.get("group") for q in draft["questions"]] == ["a", "b", "b", None, None]
+
+    settings_url = f"/author/quizzes/{quiz.id}/settings"
+    assert 'name="draw" type="text" value="3"' in client.get(settings_url).get_data(as_text=True)
+
+    def post_draw(typed: str):
+        current = quiz_of("final")
+        return client.post(settings_url, data={
+            "csrf_token": csrf_token(client, settings_url), "edit_count": current.edit_count,
+            "title": current.title, "grading": "highest", "feedback": "deferred", "shuffle_questions": "y",
+            "review_after_submit": ["score"], "review_after_close": ["score"], "draw": typed})
+
+    assert post_draw("{groups: {a: 1, b: 2}, any: 1}").status_code == 302
+    assert quiz_of("final").draft["settings"]["draw"] == {"groups": {"a": 1, "b": 2}, "any": 1}
+    assert 'value="{groups: {a: 1, b: 2}, any: 1}"' in client.get(settings_url).get_data(as_text=True)
+    response = post_draw("{groups: {a: 2}}")
+    assert response.status_code == 422
+    assert "asks for 2 questions from group &#39;a&#39;, which has 1" in response.get_data(as_text=True)

@@ -37,7 +37,11 @@ class MultipleResponse(QuestionType):
             right = sum(1 for s in specs if s.correct)
             if not right:
                 raise QuestionError("no choice is correct, so the question can never reach 100%", "choices")
-            choices = tuple(s.with_weight(1.0 / right if s.correct else -1.0 / right) for s in specs)
+            # Each right choice earns 1/k; each wrong one costs 1/min(k, w), so ticking every box adds up to
+            # 1 - w/min(k, w) <= 0 whatever k and w (with w >= k this is Moodle's usual -1/k).
+            wrong = len(specs) - right
+            cost = 1.0 / min(right, wrong) if wrong else 0.0
+            choices = tuple(s.with_weight(1.0 / right if s.correct else -cost) for s in specs)
         else:
             choices = tuple(s.with_weight(s.weight or 0.0) for s in specs)
             total = math.fsum(c.weight for c in choices if c.weight > 0)
