@@ -7,6 +7,7 @@ import pytest
 
 from app.content.bundle import read_content
 from app.content.problems import ContentInvalid
+from app.engine.draws import question_group
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
@@ -48,7 +49,13 @@ def test_the_real_quizzes_are_valid():
     lessons_with_quiz = {quiz.lesson for quiz in bundle.quizzes if quiz.kind == "lesson"}
     assert lessons_with_quiz == {lesson.key for lesson in bundle.course.lessons}
     finals = [quiz for quiz in bundle.quizzes if quiz.kind == "final"]
-    assert len(finals) == 1 and finals[0].settings.draw == 20 and len(finals[0].questions) >= 40
+    assert len(finals) == 1 and len(finals[0].questions) >= 40
+    final = finals[0]
+    # Twenty questions, two from each of the eight lessons and four from any: every lesson in every attempt.
+    groups = [question_group(question.definition) for question in final.questions]
+    assert final.settings.questions_per_attempt(groups) == 20
+    assert final.settings.draw == {"per_group": 2, "any": 4}
+    assert set(groups) == {f"lesson-{n}" for n in range(1, 9)}
 
 
 @pytest.mark.parametrize(
@@ -117,3 +124,40 @@ def test_a_bad_quiz_loads_nothing(app, runner):
 
     assert db.session.scalar(select(func.count()).select_from(Lesson)) == 0
     assert db.session.scalar(select(func.count()).select_from(Quiz)) == 0
+
+
+def group_final(tree, draw: str) -> None:
+    """The fixture final with its questions in groups a (f1, f4), b (f2, f5) and c (f3), drawing by `draw`."""
+    path = tree / "quizzes" / "final.yaml"
+    edit(path, "  draw: 3\n", draw)
+    for qid, group in (("f1", "a"), ("f2", "b"), ("f3", "c"), ("f4", "a"), ("f5", "b")):
+        edit(path, f"{{id: {qid}, ", f"{{id: {qid}, group: {group}, ")
+
+
+def test_a_draw_by_group_reads(tree):
+    group_final(tree, "  draw:\n    per_group: 1\n    any: 1\n")
+    bundle = read_content(tree / "course", tree / "quizzes")
+    final = next(quiz for quiz in bundle.quizzes if quiz.key == "final")
+    assert final.settings.draw == {"per_group": 1, "any": 1}
+    assert final.settings.questions_per_attempt([q.definition.get("group") for q in final.questions]) == 4
+    assert final.questions[0].definition["group"] == "a" and "a" not in final.questions[0].html
+
+
+@pytest.mark.parametrize(("draw", "expected"), [
+    ("  draw:\n    groups:\n      a: 3\n",
+     "quizzes/final.yaml:10: `draw` asks for 3 questions from group 'a', which has 2"),
+    ("  draw:\n    groups:\n      d: 1\n", "quizzes/final.yaml:10: `draw` names group 'd', which no question has"),
+    ("  draw:\n    per_group: 1\n    any: 3\n", "quizzes/final.yaml:10: `draw` asks for 3 more from any, but only 2"),
+    ("  draw:\n    per_grup: 1\n", "quizzes/final.yaml:8: setting `draw` must be a whole number from 1, or a mapping"),
+    ("  draw: {any: -1}\n", "quizzes/final.yaml:8: setting `draw` must be"),
+])
+def test_impossible_draws_by_group_name_the_line_and_the_fix(tree, draw, expected):
+    group_final(tree, draw)
+    problems = problems_for(tree)
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_a_group_must_be_a_name(tree):
+    edit(tree / "quizzes" / "final.yaml", "{id: f2, ", "{id: f2, group: 7, ")
+    problems = problems_for(tree)
+    assert any(p.startswith("quizzes/final.yaml:14: `group` must be a name") for p in problems), problems

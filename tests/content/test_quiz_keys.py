@@ -24,7 +24,8 @@ QUIZ_DIR = ROOT / "quizzes"
 COURSE_DIR = ROOT / "course"
 
 # Headings every lesson has; a question's `source` must point at a content section instead.
-GENERIC_ANCHORS = {"key-terms", "summary", "discussion-questions"}
+GENERIC_ANCHORS = {"key-terms", "summary", "discussion-questions", "primary-documents",
+                   "since-the-source-was-written"}
 QUESTION_TYPES = {"single", "multiple", "true_false", "short", "numerical", "matching", "ordering", "cloze"}
 FINAL_ID = "final-assessment"
 
@@ -339,7 +340,7 @@ def test_source_names_a_content_heading_of_the_right_lesson(quiz_id, question):
     lesson, _, anchor = question["source"].partition("#")
     assert lesson in LESSONS, f"no lesson {lesson!r} in course/"
     assert anchor in LESSONS[lesson], f"lesson {lesson!r} has no heading #{anchor}"
-    assert anchor not in GENERIC_ANCHORS, "cite the content section, not key terms, summary or discussion"
+    assert anchor not in GENERIC_ANCHORS, "cite a content section, not a closing one"
     quiz = QUIZZES[quiz_id]
     if quiz.get("kind", "lesson") == "lesson":
         assert lesson == quiz["lesson"], "a lesson check only asks about its own lesson"
@@ -440,7 +441,8 @@ def test_final_assessment_covers_the_course():
     final = finals[0]
     assert "lesson" not in final
     settings = final["settings"]
-    assert settings["draw"] == 20
+    assert settings["draw"] == {"per_group": 2, "any": 4}
+    assert {question["group"] for question in final["questions"]} == {f"lesson-{n}" for n in range(1, 9)}
     assert settings["attempts"] == 2
     assert settings["time_limit_minutes"] == 40
     questions = final["questions"]
