@@ -394,10 +394,32 @@ def test_wrong_answers_score_zero(key, wrong):
         assert fraction(built, raw) == 0.0, text
 
 
+# What students reasonably type for a key, which must earn full marks (issue 9's findings among them).
+REASONABLE: dict[tuple[str, str], list[str]] = {
+    (F, "l1-social-network"): ["X", "Twitter/X", "twitter"],
+    ("us-cyber-defence-institutions-check", "ctiic-launcher"): ["US White House", "U.S. White House", "white house"],
+    (F, "l6-india-forefront"): ["Ministry of Communications & IT", "The Ministry of Communications & ICT"],
+    ("cyber-diplomacy-around-the-world-check", "deal-month"): ["Sept. 2015", "Sept.", "september"],
+    ("evolution-of-diplomatic-relations-check", "new-arena"): ["cyber-space", "Cyberspace"],
+    ("evolution-of-diplomatic-relations-check", "heads-of-state-on-twitter"): ["70%", "70 %", "70"],
+    ("public-opinion-on-state-sponsored-attacks-check", "survey-percentage"): ["45%", "45 %"],
+}
+
+
+@pytest.mark.parametrize(("key", "typed"), sorted(REASONABLE.items()), ids=[f"{q}/{i}" for q, i in sorted(REASONABLE)])
+def test_reasonable_ways_of_typing_a_key_score_full_marks(key, typed):
+    quiz_id, question_id = key
+    [question] = [q for q in QUIZZES[quiz_id]["questions"] if q["id"] == question_id]
+    built = build(question)
+    for text in typed:
+        assert fraction(built, {"answer": text}) == 1.0, text
+
+
 def test_every_key_in_the_table_names_a_question():
     known = {(quiz_id, question["id"]) for quiz_id, question in QUESTIONS}
     assert set(KEYS) <= known
     assert set(WRONG) <= known
+    assert set(REASONABLE) <= known
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,7 +449,8 @@ def test_each_lesson_has_one_check_quiz(lesson):
     assert settings["attempts"] == "unlimited"
     assert settings["grading"] == "highest"
     if settings["feedback"] == "immediate":
-        assert settings["penalty"] == 0.1
+        # Trial and error must not pass: each wrong try costs at least a third.
+        assert settings["penalty"] >= 1 / 3
 
 
 def test_lesson_checks_use_every_question_type():
