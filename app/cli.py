@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 import yaml
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from app.auth.reset_links import reset_link
 from app.content.bundle import read_content
 from app.content.problems import ContentInvalid
 from app.content.quiz_export import dump_quiz
@@ -304,13 +305,8 @@ def users_reset_password(email: str) -> None:
     user = _account_or_exit(email)
     issued = issue_reset(db.session, user, issued_by=None)
     db.session.commit()
-    if current_app.config.get("SERVER_NAME"):
-        scheme = "https" if current_app.config["HTTPS"] else current_app.config["PREFERRED_URL_SCHEME"]
-        click.echo(url_for("auth.reset_password", token=issued.token, _external=True, _scheme=scheme))
-    else:
-        path = current_app.url_map.bind("", script_name=current_app.config["APPLICATION_ROOT"]).build(
-            "auth.reset_password", {"token": issued.token})
-        click.echo(path)
+    click.echo(reset_link(issued.token))
+    if not current_app.config.get("SERVER_NAME"):
         click.echo("Put the site's address in front of this path (e.g. https://parley.example.org/auth/reset/...): "
                    "SERVER_NAME is not configured, so Parley does not know it.", err=True)
     click.echo(f"For {user.email}; it works once, until {issued.expires_at.strftime('%Y-%m-%d %H:%M')} UTC. "

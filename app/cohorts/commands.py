@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
-from app.cohorts.reset_links import reset_link
+from app.auth.reset_links import reset_link
 from app.extensions import db
 from app.services.enrolment import (
     MAX_BYTES,

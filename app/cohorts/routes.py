@@ -13,9 +13,9 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.reset_links import reset_link
 from app.cohorts import bp
 from app.cohorts.forms import AddMemberForm, CohortForm, ConfirmEnrolForm, EnrolForm, LinksForm
-from app.cohorts.reset_links import reset_link
 from app.csv_export import csv_cell
 from app.extensions import db
 from app.models import Cohort, User

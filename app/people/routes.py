@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
+from app.auth.reset_links import reset_link
 from app.extensions import db
 from app.models import AuditEvent, Cohort, CohortMember, Quiz, User
 from app.people import bp
@@ -79,11 +80,6 @@ def _contains(column, text: str):
     return func.lower(column).contains(text.strip().lower(), autoescape=True)
 
 
-def _reset_link(issued: IssuedReset) -> str:
-    """The address of the one-time link, as the person it is passed to will open it."""
-    return url_for("auth.reset_password", token=issued.token, _external=True)
-
-
 # --------------------------------------------------------------------------- the list
 
 
@@ -144,7 +140,7 @@ def new():
             db.session.commit()
             # Rendered, not redirected: the link must not travel through the session cookie or a flash.
             return render_template("people/created.html", user=created.user, reset=created.reset,
-                                   link=_reset_link(created.reset), roles=ROLE_LABELS)
+                                   link=reset_link(created.reset.token), roles=ROLE_LABELS)
     return render_template("people/new.html", form=form)
 
 
@@ -188,7 +184,7 @@ def _account_page(user: User, form: AccountForm, reset: IssuedReset | None = Non
     ).all()
     return render_template("people/edit.html", user=user, form=form, button=ButtonForm(), events=events,
                            cohorts=_cohort_names([user.id]).get(user.id, []), roles=ROLE_LABELS, reset=reset,
-                           link=_reset_link(reset) if reset else None, recent=RECENT_EVENTS)
+                           link=reset_link(reset.token) if reset else None, recent=RECENT_EVENTS)
 
 
 def _button_pressed() -> None:

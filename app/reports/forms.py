@@ -57,6 +57,11 @@ class MatrixFilterForm(CohortFilterForm):
                           description="Only students active up to this day (inclusive).")
     sort = SelectField("Order", choices=SORT_CHOICES, default="name")
 
+    def matrix_options(self) -> dict:
+        """The validated choices, as the matrix and its exports take them."""
+        return {"cohort_id": self.cohort.data, "active_from": self.active_from.data,
+                "active_to": self.active_to.data, "sort": self.sort.data}
+
     def validate_active_to(self, field) -> None:
         """The range must not end before it starts."""
         if field.data and self.active_from.data and field.data < self.active_from.data:

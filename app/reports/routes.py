@@ -39,8 +39,7 @@ def index():
     matrix = None
     if form.validate():
         matrix = matrix_service.progress_matrix(
-            db.session, current_user, course, cohort_id=form.cohort.data, active_from=form.active_from.data,
-            active_to=form.active_to.data, sort=form.sort.data, page=request.args.get("page", 1, type=int),
+            db.session, current_user, course, **form.matrix_options(), page=request.args.get("page", 1, type=int),
             per_page=matrix_service.PER_PAGE)
     filters = {"course": course.key, **form.filters()}
     return render_template("reports/index.html", course=course, form=form, matrix=matrix, filters=filters)
@@ -99,9 +98,7 @@ def export_progress_csv():
     require(is_staff(current_user))
     course = _course_or_404()
     form = _valid_or_400(_matrix_form())
-    _, export = export_service.progress_export(
-        db.session, current_user, course, cohort_id=form.cohort.data, active_from=form.active_from.data,
-        active_to=form.active_to.data, sort=form.sort.data)
+    _, export = export_service.progress_export(db.session, current_user, course, **form.matrix_options())
     return _csv_download(export, f"progress-{course.key}.csv")
 
 
@@ -112,11 +109,9 @@ def export_progress_json():
     require(is_staff(current_user))
     course = _course_or_404()
     form = _valid_or_400(_matrix_form())
-    query, _ = export_service.progress_export(
-        db.session, current_user, course, cohort_id=form.cohort.data, active_from=form.active_from.data,
-        active_to=form.active_to.data, sort=form.sort.data)
-    filters = {"cohort": form.cohort.data, "active_from": form.active_from.data,
-               "active_to": form.active_to.data, "sort": form.sort.data}
+    options = form.matrix_options()
+    query, _ = export_service.progress_export(db.session, current_user, course, **options)
+    filters = {"cohort" if name == "cohort_id" else name: value for name, value in options.items()}
     body = matrix_json(query.layout, query.stream(db.session), filters)
     return _download(body, f"progress-{course.key}.json", "application/json")
 
