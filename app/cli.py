@@ -16,6 +16,7 @@ from app.auth.reset_links import reset_link
 from app.content.bundle import read_content
 from app.content.problems import ContentInvalid
 from app.content.quiz_export import dump_quiz
+from app.content.quiz_quality import content_warnings
 from app.database import write_intent
 from app.extensions import db
 from app.models import ROLES, Course, Quiz, QuizVersion, User
@@ -50,10 +51,17 @@ def _read_content_or_exit():
 
 @content_cli.command("check")
 def content_check() -> None:
-    """Validate the content files without writing anything."""
+    """Validate the content files, and how their quizzes are written, without writing anything."""
     bundle = _read_content_or_exit()
     course = bundle.course
     questions = sum(len(quiz.questions) for quiz in bundle.quizzes)
+    warnings = content_warnings(bundle.quizzes, {lesson.key: lesson.objectives for lesson in course.lessons})
+    if warnings:
+        for warning in warnings:
+            click.echo(f"{warning} [warning]", err=True)
+        click.echo(f"{len(warnings)} warning(s) about how the quizzes are written: the files are valid and would "
+                   "load, but the check fails until they are fixed.", err=True)
+        raise SystemExit(1)
     click.echo(f"OK: course {course.key!r} with {len(course.lessons)} lessons"
                f"{', an About page' if course.about else ''} and {len(bundle.quizzes)} quizzes "
                f"({questions} questions).")

@@ -20,19 +20,20 @@ from app.engine.draws import DRAW_KEYS, DrawRule, question_group
 from app.engine.quiz_rules import FEEDBACK_MODES, REVIEW_ITEMS, QuizSettings
 
 QUIZ_KEYS = ("id", "title", "kind", "lesson", "description", "settings", "questions")
-QUESTION_KEYS = ("id", "type", "prompt", "points", "source", "group", "general_feedback")
+QUESTION_KEYS = ("id", "type", "prompt", "points", "source", "group", "objective", "general_feedback")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 # Strings in a definition that are not shown to anyone as text.
-NON_TEXT_KEYS = {"id", "type", "group", "weight", "value", "tolerance", "min", "max", "correct", "shuffle"}
+NON_TEXT_KEYS = {"id", "type", "group", "objective", "weight", "value", "tolerance", "min", "max", "correct", "shuffle"}
 _DEFAULTS = {item.name: item.default for item in fields(QuizSettings)}
 
 
 class Outline(Protocol):
-    """What the parser needs of a lesson: its id and its headings (each with `id` and `text`)."""
+    """What the parser needs of a lesson: its id, its headings (each with `id` and `text`) and its objectives."""
 
     key: str
     headings: Any
+    objectives: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,8 @@ class QuizFile:
     source_path: str
     # The quiz as its author wrote it (file format, JSON-able): what export writes back and the editor edits.
     document: dict[str, Any] = field(default_factory=dict, compare=False)
+    # Where each key path of the document was written (empty for a browser draft), for file:line warnings.
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:
@@ -292,7 +295,7 @@ def _read_quiz(data: dict[str, Any], lines: dict, lessons: Mapping[str, Outline]
     return QuizFile(
         key=key, title=data["title"].strip(), kind=kind, lesson=lesson,
         description_html=render_markdown(description).html if description else "",
-        settings=settings, questions=questions, source_path=log.path, document=data,
+        settings=settings, questions=questions, source_path=log.path, document=data, lines=lines,
     )
 
 
@@ -374,6 +377,8 @@ def _read_questions(raw: Any, lines: dict, default_lesson: str | None, lessons: 
             log.add(line_for(lines, path), f"{exc.field + ': ' if exc.field else ''}{exc.message}")
             question = None
         heading = _resolve_source(item.get("source"), default_lesson, lessons, lines, where, log)
+        if heading and lessons is not None and "objective" in item:
+            _check_objective(item["objective"], lessons[heading[0]], lines, where, log)
         if len(log.problems) > problems_before or question is None:
             ok = False
             continue
@@ -412,6 +417,23 @@ def _resolve_source(source: Any, default_lesson: str | None, lessons, lines, whe
     log.add(line, f"`source` names heading {anchor!r}, which lesson {lesson_key!r} does not have: "
                   f"use one of {choices}")
     return None
+
+
+def question_objectives(definition: Mapping[str, Any]) -> tuple[int, ...]:
+    """The numbers (1-based, in the source lesson's front matter) of the objectives a question assesses."""
+    value = definition.get("objective")
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+def _check_objective(value: Any, lesson: Outline, lines, where, log: ProblemLog) -> None:
+    count = len(lesson.objectives)
+    numbers = value if isinstance(value, list) else [value]
+    if not numbers or not all(_is_whole(number, 1) and number <= count for number in numbers):
+        log.add(line_for(lines, (*where, "objective")),
+                f"`objective` must be the number of an objective of lesson {lesson.key!r} (1 to {count}), "
+                "or a list of such numbers: the lesson's front matter lists them in order")
 
 
 def _check_across(parsed: list[ParsedQuiz], problems: list[ContentProblem]) -> None:

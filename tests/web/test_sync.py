@@ -39,6 +39,21 @@ def test_check_fails_with_file_line_messages(app, runner):
     assert "nothing was loaded" in result.output
 
 
+def test_check_fails_on_an_answer_given_away_but_sync_still_loads(app, runner):
+    quizzes = Path(app.config["QUIZZES_DIR"])
+    path = quizzes / "alpha-check.yaml"
+    path.write_text(path.read_text().replace("prompt: Which letter is alpha?",
+                                             "prompt: Which letter is alpha (the secret word is zetasecretword)?"))
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    assert ("quizzes/alpha-check.yaml:39: question 'type-it' is given away: the answer 'zetasecretword' appears in "
+            "the text of question 'pick-one' (line 17), which a student sees before submitting; reword one of them "
+            "[warning]") in result.output
+    assert "1 warning(s) about how the quizzes are written" in result.output
+    # A warning is about how a quiz is written, not a format error: the files still load.
+    assert runner.invoke(args=["content", "sync"]).exit_code == 0
+
+
 def test_sync_loads_then_is_idempotent(runner):
     first = runner.invoke(args=["content", "sync"])
     assert first.exit_code == 0, first.output
