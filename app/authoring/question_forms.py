@@ -36,7 +36,7 @@ NUMBER_MAX = 40
 ID_MAX = 80
 # Rows per list (choices, pairs, blanks, a blank's answers): far beyond any real question, and it bounds the form.
 MAX_ROWS = 50
-COMMON_KEYS = ("id", "type", "points", "prompt", "source", "group", "general_feedback")
+COMMON_KEYS = ("id", "type", "points", "prompt", "source", "objective", "group", "general_feedback")
 # A blank is written [[n]] in a cloze text (the engine's own marker syntax).
 BLANK_MARKER = re.compile(r"\[\[\s*([0-9]+)\s*\]\]")
 
@@ -169,6 +169,9 @@ class QuestionForm(FlaskForm):
     points = number_field("Points", "Blank for the default, 1.")
     source = SelectField("Lesson section it tests", choices=[], validate_choice=False,
                          description="Feedback on a wrong answer links to this section.")
+    objective = SelectField("Lesson objective it assesses", choices=[], validate_choice=False,
+                            description="One of the objectives of the lesson its section belongs to. Every objective "
+                                        "of a lesson should be assessed by a question of its check.")
     group = StringField("Draw group", [_cap(ID_MAX)], filters=[_strip],
                         description="Optional, e.g. lesson-1: a quiz's `draw` can take so many from each group.")
     general_feedback = markdown_field("General feedback (Markdown)",
@@ -506,9 +509,35 @@ def question_to_form_data(question: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": _text(question.get("id")), "prompt": _text(question.get("prompt")),
         "points": shown_number(question.get("points")), "source": _text(question.get("source")),
-        "group": _text(question.get("group")), "general_feedback": _text(question.get("general_feedback")),
+        "objective": objective_choice(question), "group": _text(question.get("group")),
+        "general_feedback": _text(question.get("general_feedback")),
         **form_class.type_data(question),
     }
+
+
+def objective_choice(question: dict[str, Any]) -> str:
+    """The objective select's value for a question: `lesson#N` (N, or N,M for several), "" for none."""
+    value = question.get("objective")
+    if value is None:
+        return ""
+    numbers = value if isinstance(value, list) else [value]
+    lesson = _text(question.get("source")).partition("#")[0]
+    return f"{lesson}#{','.join(str(number) for number in numbers)}"
+
+
+def objective_value(choice: str, source: str) -> int | list[int] | str | None:
+    """The `objective` key for a select value, None for none.
+
+    An objective of another lesson than the source's is written as picked, so the parser refuses it by name
+    rather than the number silently meaning another objective of the source's lesson.
+    """
+    if not choice:
+        return None
+    lesson, _, numbers = choice.partition("#")
+    parts = numbers.split(",")
+    if lesson != source.partition("#")[0] or not all(part.isdigit() for part in parts):
+        return choice
+    return int(parts[0]) if len(parts) == 1 else [int(part) for part in parts]
 
 
 def new_question_data(question_type: str, document: dict[str, Any]) -> dict[str, Any]:
@@ -517,7 +546,8 @@ def new_question_data(question_type: str, document: dict[str, Any]) -> dict[str,
     number = len(taken) + 1
     while f"q{number}" in taken:
         number += 1
-    return {"id": f"q{number}", "prompt": "", "points": "", "source": "", "group": "", "general_feedback": "",
+    return {"id": f"q{number}", "prompt": "", "points": "", "source": "", "objective": "", "group": "",
+            "general_feedback": "",
             **FORMS[question_type].blank_data(document)}
 
 
@@ -527,6 +557,9 @@ def form_to_question(form: QuestionForm) -> dict[str, Any]:
     _put_number(question, "points", form.points.data, default=1)
     question["prompt"] = form.prompt.data or ""
     question["source"] = form.source.data or ""
+    objective = objective_value(form.objective.data or "", question["source"])
+    if objective is not None:
+        question["objective"] = objective
     _put_text(question, "group", form.group.data)
     _put_text(question, "general_feedback", form.general_feedback.data)
     question.update(form.type_keys())

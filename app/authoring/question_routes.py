@@ -55,7 +55,8 @@ PATH_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 COMMON_PROBLEMS = (
     ("each question needs an `id`", "id"), ("question id ", "id"),
     ("the question needs `prompt:`", "prompt"), ("the question needs `source:`", "source"), ("`source`", "source"),
-    ("`points`", "points"), ("`group`", "group"), ("`general_feedback`", "general_feedback"),
+    ("`points`", "points"), ("`objective`", "objective"), ("`group`", "group"),
+    ("`general_feedback`", "general_feedback"),
 )
 ROW_NOUNS = {"choices": "choice", "answers": "answer", "pairs": "pair", "distractors": "distractor",
              "items": "item", "blanks": "blank"}
@@ -219,7 +220,7 @@ def _refused(quiz: Quiz, status: int, *, conflict: str | None = None, problems: 
 
 
 def _offer_sources(form: QuestionForm, outlines: dict[str, LessonOutline], quiz_lesson: str | None) -> None:
-    """The source select: every heading of every lesson, the quiz's own lesson first."""
+    """The source and objective selects: every heading and objective of every lesson, the quiz's own first."""
     options = [SelectChoice("", "Pick the lesson section this question tests")]
     for outline in sorted(outlines.values(), key=lambda outline: outline.key != quiz_lesson):
         for heading in outline.headings:
@@ -231,6 +232,14 @@ def _offer_sources(form: QuestionForm, outlines: dict[str, LessonOutline], quiz_
         # than silently replaced; the parser says whether it names a heading.
         options.insert(1, SelectChoice(current, f"{current} (as written)"))
     form.source.choices = options
+    objectives = [SelectChoice("", "None named yet")]
+    for outline in sorted(outlines.values(), key=lambda outline: outline.key != quiz_lesson):
+        for number, text in enumerate(outline.objectives, start=1):
+            objectives.append(SelectChoice(f"{outline.key}#{number}", f"{number}. {text}", optgroup=outline.title))
+    current = form.objective.data or ""
+    if current and current not in {option.value for option in objectives}:
+        objectives.insert(1, SelectChoice(current, f"{current} (as written)"))
+    form.objective.choices = objectives
 
 
 def _place_problems(form: QuestionForm, problems: tuple[ContentProblem, ...], document: dict[str, Any],

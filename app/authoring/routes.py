@@ -105,6 +105,7 @@ def quiz(quiz_id: int):
         "authoring/quiz.html", quiz=quiz, document=document, version=version, changed_by=changed_by,
         item_stats={item.id: item for item in report.questions} if report else {},
         status=authoring.status(quiz), headings=headings, form=EditCountForm(edit_count=quiz.edit_count),
+        writing_warnings=authoring.writing_warnings(document, outlines),
         type_names={kind: name for kind, (name, _) in QUESTION_TYPES.items()},
         description_html=render_markdown(document.get("description", "")).html if document.get("description") else "",
     )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.content.problems import ContentProblem
 from app.content.quiz_files import ParsedQuiz, parse_quiz_document
+from app.content.quiz_quality import content_warnings
 from app.content.rendering import Heading
 from app.models import Attempt, Course, Lesson, Quiz, QuizVersion, User, utcnow
 from app.services import audit
@@ -46,11 +47,12 @@ class EditConflict(Exception):
 
 @dataclass(frozen=True)
 class LessonOutline:
-    """A lesson as the quiz parser needs it: its id and headings."""
+    """A lesson as the quiz parser needs it: its id, headings and objectives."""
 
     key: str
     title: str
     headings: tuple[Heading, ...]
+    objectives: tuple[str, ...] = ()
 
 
 def lesson_outlines(session: Session, course_id: int) -> dict[str, LessonOutline]:
@@ -59,9 +61,24 @@ def lesson_outlines(session: Session, course_id: int) -> dict[str, LessonOutline
                               .order_by(Lesson.position))
     return {
         lesson.key: LessonOutline(lesson.key, lesson.title,
-                                  tuple(Heading(h["id"], h["level"], h["text"]) for h in lesson.headings))
+                                  tuple(Heading(h["id"], h["level"], h["text"]) for h in lesson.headings),
+                                  tuple(lesson.objectives or ()))
         for lesson in lessons
     }
+
+
+def writing_warnings(document: dict[str, Any], outlines: dict[str, LessonOutline]) -> list[str]:
+    """What `flask content check` would warn about in this quiz (answers given away, length cues, objectives).
+
+    Empty while the quiz has format problems or no questions yet: saving reports those first.
+    """
+    if not document.get("questions"):
+        return []
+    parsed = parse_quiz_document(document, outlines, path=f"quiz {document.get('id')}", draft=True)
+    if parsed.quiz is None:
+        return []
+    objectives = {key: outline.objectives for key, outline in outlines.items()}
+    return [warning.message for warning in content_warnings([parsed.quiz], objectives)]
 
 
 def working_document(session: Session, quiz: Quiz) -> dict[str, Any]:

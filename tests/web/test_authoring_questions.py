@@ -293,8 +293,10 @@ def test_the_source_is_picked_from_the_lessons_headings(client, instructor):
     page = client.get(new_url(quiz, "single")).get_data(as_text=True)
     assert re.search(r'<select[^>]*name="source"', page)
     assert not re.search(r'<input[^>]*name="source"', page)
-    groups = re.findall(r'<optgroup label="([^"]+)"', page)
-    assert groups == ["Beta lesson", "Alpha lesson", "Gamma lesson"]  # the quiz's own lesson first
+    for name in ("source", "objective"):  # headings and objectives alike
+        select = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.DOTALL).group(0)
+        groups = re.findall(r'<optgroup label="([^"]+)"', select)
+        assert groups == ["Beta lesson", "Alpha lesson", "Gamma lesson"]  # the quiz's own lesson first
     for value in ("beta#the-beta-idea", "alpha#a-detail-of-alpha", "gamma#discussion-questions"):
         assert f'value="{value}"' in page
 
