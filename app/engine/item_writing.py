@@ -39,6 +39,8 @@ HIDDEN_KEYS = frozenset({"id", "type", "source", "group", "objective", "weight",
 _BLANK_MARKER = re.compile(r"\[\[\s*[0-9]+\s*\]\]")
 _THOUSANDS = re.compile(r"(?<=\d)[,\u00a0\u202f](?=\d{3}(?!\d))")
 _NOT_WORD = re.compile(r"[\W_]+")
+# Between the items of a list: "A, B and C", "A; B", "A & B".
+_LIST_SEPARATOR = re.compile(r"\s*(?:[,;&]|\band\b)\s*", re.IGNORECASE)
 # Prompts that ask what the course material says instead of asking the student to use it.
 _RECALL_FRAMING = re.compile(
     r"\b(according to|as described in|as stated in|as presented in) the (lesson|source|module|course)\b"
@@ -64,6 +66,9 @@ class Key:
     phrases: tuple[str, ...]
     # Where the key is written in the question's definition, for the warning's line.
     path: tuple[str | int, ...]
+    # Whether its phrases give it away spread over another question's texts (the items of a listed answer, one
+    # per ordering item) or only together in one text (a matching pair: two options apart say nothing).
+    spread: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,14 @@ def _phrase(text: str) -> str | None:
     if any(char.isdigit() for char in phrase) or len(phrase) >= MIN_KEY_LENGTH:
         return phrase
     return None
+
+
+def _list_parts(text: str) -> tuple[str, ...]:
+    """The items of a key that lists several ("A, B and C"): naming them all elsewhere gives the key away too."""
+    parts = [_phrase(part) for part in _LIST_SEPARATOR.split(text) if part.strip()]
+    if len(parts) < 2 or not all(parts):
+        return ()
+    return tuple(part for part in parts if part)
 
 
 def _number(value: float) -> str:
@@ -123,6 +136,10 @@ def question_keys(item: QuestionText) -> list[Key]:
             phrase = _phrase(choice.text) if right else None
             if phrase:
                 keys.append(Key(f"the right choice {choice.text!r}", (phrase,), ("choices", index)))
+                parts = _list_parts(choice.text)
+                if len(parts) > 1:
+                    keys.append(Key(f"the right choice {choice.text!r} (each of its parts)", parts,
+                                    ("choices", index), spread=True))
     elif isinstance(question, ShortAnswer):
         for phrase in _text_answer_phrases(question.answers):
             keys.append(Key(f"the answer {phrase!r}", (phrase,), ("answers",)))
@@ -201,9 +218,15 @@ def find_leaks(questions: Sequence[QuestionText], with_feedback: bool) -> list[L
         ordering = isinstance(item.question, Ordering)
         for key in question_keys(item):
             for other in questions:
-                if other.id == item.id:
+                if other.id == item.id or not texts[other.id]:
                     continue
-                hit = next((path for path, text in texts[other.id] if _gives_away(key, ordering, text)), None)
+                if key.spread:
+                    whole = " | ".join(text for _, text in texts[other.id])
+                    first = f" {key.phrases[0]} "
+                    hit = next(path for path, text in texts[other.id] if first in text) \
+                        if _gives_away(key, ordering, whole) else None
+                else:
+                    hit = next((path for path, text in texts[other.id] if _gives_away(key, ordering, text)), None)
                 if hit is not None:
                     leaks.append(Leak(item.id, key, other.id, hit))
     return leaks

@@ -108,6 +108,37 @@ def test_short_answers_wildcards_and_cloze_blanks_are_keys():
     assert not any("'fergus'" in warning for warning in found)
 
 
+def test_a_right_choice_that_lists_several_is_given_away_by_naming_them_all():
+    questions = """\
+        - id: bills
+          type: single
+          prompt: Which two bills did the House pass?
+          source: alpha#idea
+          choices:
+            - {{text: "The Protecting Cyber Networks Act and the National Cyber Security Protection Advancement Act",
+                correct: true}}
+            - {{text: "The Cyber Intelligence Sharing and Protection Act and the Cybersecurity Act of 2012"}}
+            - {{text: "The Federal Information Security Modernization Act and the National Cybersecurity
+                Enhancement Act"}}
+        - id: order
+          type: ordering
+          prompt: Put the events in order.
+          source: alpha#idea
+          items:
+            - The strategy is published.
+            - {first}
+            - {second}
+        """
+    given_away = warnings_of(questions.format(first="The House passes the Protecting Cyber Networks Act.",
+                                              second="It passes the National Cyber Security Protection Advancement "
+                                                     "Act."))
+    assert any("question 'bills' is given away: the right choice 'The Protecting Cyber Networks Act and the National "
+               "Cyber Security Protection Advancement Act' (each of its parts) appears in the text of question 'order'"
+               in warning for warning in given_away)
+    assert warnings_of(questions.format(first="The House passes the Protecting Cyber Networks Act.",
+                                        second="The President signs a law.")) == []
+
+
 def test_feedback_counts_only_where_it_comes_before_submission():
     questions = """\
         - id: order
