@@ -9,6 +9,9 @@ edit that changes a figure, a name or a correct choice fails here.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,8 @@ from app.content.rendering import render_markdown
 from app.engine import build_question, grade_response
 
 ROOT = Path(__file__).resolve().parents[2]
+# The key modules sit beside this file, which pytest imports without a package.
+sys.path.insert(0, str(Path(__file__).parent))
 QUIZ_DIR = ROOT / "quizzes"
 COURSE_DIR = ROOT / "course"
 
@@ -69,7 +74,8 @@ def build(question: dict[str, Any]):
 
 
 # ---------------------------------------------------------------------------------------------
-# The keys, restated. By question type, the expected value is:
+# The keys, restated: one module per quiz in quiz_keys/, each with QUIZ, KEYS, WRONG, REASONABLE and
+# APPLICATION. By question type, the expected value in KEYS is:
 #   numerical   the one number that earns full marks (tolerance 0)
 #   short       the answers that must earn full marks (the first is the source's own wording)
 #   single      a substring of the one correct choice
@@ -78,234 +84,17 @@ def build(question: dict[str, Any]):
 #   cloze       blank number -> an answer that must earn full marks
 #   matching    left item -> right-hand text
 #   ordering    the item texts in the correct order
+# WRONG lists typed answers that must score 0 (wrong figures, and what a wildcard or a loose variant
+# might let through); REASONABLE what students reasonably type for a key, which must earn full marks;
+# APPLICATION the questions that set a new case for the student to apply the lesson to.
 # ---------------------------------------------------------------------------------------------
-L1 = "evolution-of-diplomatic-relations-check"
-L2 = "us-interests-in-cyberspace-check"
-L3 = "us-strategy-and-legislation-check"
-L4 = "us-cyber-defence-institutions-check"
-L5 = "public-opinion-on-state-sponsored-attacks-check"
-L6 = "cyber-diplomacy-around-the-world-check"
-L7 = "stability-and-bilateral-dialogue-check"
-L8 = "the-increasing-need-for-cyber-diplomacy-check"
-F = FINAL_ID
-
-THROUGH = "Diplomacy through cyberspace (a new channel)"
-ABOUT = "Diplomacy about cyberspace (a new agenda)"
-CHRONOLOGY = (
-    "The U.S. government formulates its International Strategy for Cyberspace.",  # May 2011
-    "The White House launches the Cyber Threat Intelligence Integration Center.",  # February 2015
-    "The House of Representatives passes two cyber security bills.",  # April 2015
-    "The US and China reach a landmark cyber espionage deal.",  # September 2015
-    "The Department of Defense's new cyber mission is due to have 133 teams.",  # 2018
-)
-
-KEYS: dict[tuple[str, str], Any] = {
-    # Lesson 1: The Evolution of Diplomatic Relations
-    (L1, "closed-doors"): "In secrecy, behind closed doors",
-    (L1, "three-shifts"): ("interact with their peers", "communicate with the public",
-                           "from cyber espionage to internet governance"),
-    (L1, "heads-of-state-on-twitter"): 70,
-    (L1, "channel-or-agenda"): {
-        "How diplomats deal with their counterparts": THROUGH,
-        "How governments address the public": THROUGH,
-        "New issues from cyber espionage to internet governance": ABOUT,
-    },
-    (L1, "visible-interactions"): {"1": "retweets", "2": "mentions"},
-    (L1, "public-performance"): False,
-    (L1, "new-arena"): ["cyberspace"],
-    # Lesson 2: U.S. Interests in Cyberspace
-    (L2, "office-interests"): ("Internet freedom", "Innovation", "Military uses of the internet",
-                               "Internet governance"),
-    (L2, "interest-groups"): {
-        "Internet freedom": "Values",
-        "Innovation": "Prosperity",
-        "Economic growth": "Prosperity",
-        "Military uses of the internet": "Security",
-        "Cyber security": "Security",
-        "Internet governance": "Rule-making",
-    },
-    (L2, "primary-mission"): "defend the U.S. against significant cyber attacks and to defend Department of Defense",
-    (L2, "full-spectrum-options"): {"1": "full-spectrum", "2": "contingency"},
-    (L2, "facebook-pages"): 200,
-    (L2, "hanson-name"): ["Fergus Hanson"],
-    (L2, "reach-not-influence"): False,
-    # Lesson 3: U.S. Strategy and Legislation
-    (L3, "strategy-year"): 2011,
-    (L3, "strategy-aim"): {"1": "May", "2": "resilience", "3": "global"},
-    (L3, "strategy-goals"): ("21st-century security challenges", "fundamental freedoms", "open markets"),
-    (L3, "house-bills"): "The Protecting Cyber Networks Act and The National Cyber Security Protection Advancement Act",
-    (L3, "bills-purpose"): "sharing of vital information between companies, and between companies and the government",
-    (L3, "house-passage"): False,
-    (L3, "strategy-and-bills-order"): (
-        "The U.S. government formulates the International Strategy for Cyberspace.",  # May 2011
-        "The House passes The Protecting Cyber Networks Act.",  # 22 April 2015
-        "The House passes The National Cyber Security Protection Advancement Act.",  # 23 April 2015
-    ),
-    (L3, "domestic-international"): "shapes what it can offer, and ask for",
-    # Lesson 4: U.S. Cyber Defence Institutions
-    (L4, "mission-teams"): 133,
-    (L4, "mission-scale"): {"1": "2018", "2": "6000"},
-    (L4, "war-planning"): "internet-enabled offensive and defensive cyber strategies",
-    (L4, "ctiic-launcher"): ["White House", "the White House"],
-    (L4, "ctiic-date"): "February 2015",
-    (L4, "ctiic-not-offensive"): False,
-    (L4, "institutions-match"): {
-        "The DOD's new American cyber mission": "133 teams with more than 6000 cyber operators by 2018",
-        "The DOD's cyber command structure":
-            "Internet-enabled offensive and defensive cyber strategies in war planning",
-        "The Cyber Threat Intelligence Integration Center":
-            "Coordination of cyber security data for American policy makers and cyber centres",
-    },
-    (L4, "plans-not-results"): True,
-    # Lesson 5: Public Opinion on State-Sponsored Cyber Attacks
-    (L5, "survey-percentage"): 45,
-    (L5, "survey-response"): "High-level talks with the officials of the country behind the attack",
-    (L5, "governments-unnamed"): False,
-    (L5, "cautions-match"): {
-        "Proportion": "45% is less than half of respondents, so the figure does not show majority support.",
-        "Presupposition":
-            "\u201cThe country behind the attack\u201d assumes that responsibility has already been established.",
-        "Exclusivity": "A preference for talks does not rule out support for other measures alongside them.",
-    },
-    (L5, "missing-details"): ("Who conducted", "How many people", "How the question was worded",
-                              "Which other responses"),
-    (L5, "most-popular"): False,
-    (L5, "trade-secrets"): ["trade secrets", "American trade secrets"],
-    (L5, "opinion-and-agreements"): "Nothing in the source shows that public opinion shaped the agreement",
-    # Lesson 6: Cyber Diplomacy around the World
-    (L6, "eu-focus"): "governance and application of international law in cyberspace",
-    (L6, "eu-issues"): ("free and open Internet", "Reducing cybercrime", "Building capacity",
-                        "digital economy"),
-    (L6, "agencies-by-country"): {
-        "Cyber Administration of China": "China",
-        "Central Internet Security and Leading Information Group": "China",
-        "Ministry of Science, ICT and Future Planning": "South Korea",
-        "National Internet and Security Agency": "South Korea",
-        "Ministry of Communications & ICT": "India",
-        "National Critical Information Infrastructure Protection Centre": "India",
-        "Department of Electronics & Information Technology": "India",
-    },
-    (L6, "india-lead"): False,
-    (L6, "deal-month"): ["September", "September 2015"],
-    (L6, "deal-terms"): ("norms of behaviour", "cooperate in cyber investigations"),
-    (L6, "south-korea-bodies"): {"1": "ICT", "2": "Foreign Affairs"},
-    (L6, "no-foreign-ministry"): "India",
-    # Lesson 7: International Cyber Stability and Bilateral Dialogue
-    (L7, "every-nation"): "Each nation has a role to play",
-    (L7, "us-encourages"): {"1": "transnational", "2": "stability"},
-    (L7, "espionage-kind"): ["cyber-enabled economic espionage", "economic espionage"],
-    (L7, "eu-partners"): ("USA", "South Korea", "India", "Japan", "China"),
-    (L7, "european-parliament"): True,
-    (L7, "dialogue-outcomes"): {
-        "U.S.\u2013China": "An agreement not to engage in cyber-enabled economic espionage against each other",
-        "India\u2013United States": "A commitment to robust cooperation on cyber issues",
-        "The European Union": "Cyber dialogues with the USA, South Korea, India, Japan, China and other countries",
-    },
-    (L7, "bilateral-limit"): "does not bind others",
-    # Lesson 8: The Increasing Need for Cyber Diplomacy
-    (L8, "four-challenges"): ("Cyber security", "Cyber espionage", "Privacy", "Internet freedom"),
-    (L8, "two-purposes"): {"1": "interests", "2": "users"},
-    (L8, "work-together"): "work together to shape cyberspace policy",
-    (L8, "internet-freedom-both"): True,
-    (L8, "privacy-new"): "Privacy",
-    (L8, "users-security"): "individuals and companies",
-    (L8, "module-order"): (
-        "The changing practice of diplomacy",
-        "The interests, strategy, legislation and institutions of the United States",
-        "American public opinion on state-sponsored cyber attacks",
-        "The approaches of the EU, China, South Korea and India",
-        "The dialogues that connect them",
-        "The increasing need for cyber diplomacy",
-    ),
-    (L8, "interconnected"): ["interconnected"],
-    # Final assessment
-    (F, "l1-openness-sequence"): (
-        "Diplomacy is conducted in secrecy, behind closed doors.",
-        "New communication technologies make diplomacy more open and public.",
-        "Cyberspace becomes an arena for international diplomacy.",
-    ),
-    (F, "l1-heads-of-state-share"): "More than 70%",
-    (F, "l1-social-network"): ["Twitter"],
-    (F, "l1-issues-range"): {"1": "espionage", "2": "governance"},
-    (F, "l1-channel-not-agenda"): False,
-    (F, "l2-twitter-accounts"): 150,
-    (F, "l2-empire-word"): ["empire"],
-    (F, "l2-office-department"): "The State Department",
-    (F, "l2-outreach-figures"): {
-        "Over 200": "Facebook pages",
-        "150": "Twitter accounts",
-        "Millions": "Followers of those pages and accounts",
-    },
-    (F, "l2-mission-framing"): False,
-    (F, "l2-leads-in-resources"): "leads in cyber diplomacy resources",
-    (F, "l3-strategy-month"): ["May", "May 2011"],
-    (F, "l3-goals-incomplete"): False,
-    (F, "l3-bill-names"): {"1": "Cyber Networks", "2": "Advancement"},
-    (F, "l3-bill-count"): 2,
-    (F, "l3-sharing-premise"): "No single organisation sees the whole threat picture",
-    (F, "l3-steps-to-law"): ("Senate must also pass", "in the same form", "presented to the President"),
-    (F, "l4-operators"): 6000,
-    (F, "l4-target-year"): 2018,
-    (F, "l4-ctiic-name"): ["Cyber Threat Intelligence Integration Center"],
-    (F, "l4-ctiic-launcher"): False,
-    (F, "l4-offensive-options"): "capabilities that states actually hold and plan for",
-    (F, "l4-chronology"): CHRONOLOGY,
-    (F, "l5-survey-wording"): {"1": "state-sponsored", "2": "high-level"},
-    (F, "l5-presupposition"): "responsibility for the attack has already been established",
-    (F, "l5-majority"): False,
-    (F, "l5-risk-trend"): "As increasing",
-    (F, "l5-what-source-reports"): ("state-sponsored cyber crimes", "45% of respondents favoured high-level talks"),
-    (F, "l6-china-agencies"): ("Cyber Administration of China", "Ministry of Foreign Affairs",
-                               "Central Internet Security and Leading Information Group"),
-    (F, "l6-india-forefront"): ["Ministry of Communications & ICT"],
-    (F, "l6-eu-not-issue"): "offensive cyber strategies",
-    (F, "l6-south-korea-active"): True,
-    (F, "l6-deal-year"): 2015,
-    (F, "l6-actors-match"): {
-        "European Union": "Focuses on the governance and application of international law in cyberspace",
-        "China": "Reached a landmark cyber espionage deal with the US in September 2015",
-        "South Korea": "Has a Ministry of Science, ICT and Future Planning in charge of cyber issues",
-        "India": "Has the government rather than the private sector leading cyber security awareness",
-    },
-    (F, "l6-deal-significance"): "bilateral negotiation to set expectations",
-    (F, "l7-us-role"): False,
-    (F, "l7-eu-hub"): "every state examined in Lesson 6",
-    (F, "l7-narrow-commitment"): ("easier to agree", "easier to monitor", "outside its scope"),
-    (F, "l7-eu-dialogues"): {"1": "Japan", "2": "Parliament"},
-    (F, "l7-robust-cooperation"): ["India"],
-    (F, "l8-challenge-count"): 4,
-    (F, "l8-purposes"): ("protect national interests", "security of Internet users"),
-    (F, "l8-channel-and-agenda"): "both a new channel",
-    (F, "l8-cross-borders"): True,
-}
-
-# Typed answers that must score 0: wrong figures, and wrong answers a wildcard or a loose variant
-# might otherwise let through.
-WRONG: dict[tuple[str, str], list[str]] = {
-    (L1, "heads-of-state-on-twitter"): ["45", "71", "7"],
-    (L1, "new-arena"): ["Twitter", "social networks"],
-    (L2, "facebook-pages"): ["150", "201", "2000"],
-    (L2, "hanson-name"): ["Fergus", "Hillary Clinton"],
-    (L3, "strategy-year"): ["2015", "2010", "2012"],
-    (L4, "mission-teams"): ["6000", "132", "134"],
-    (L4, "mission-scale"): ["2015", "600", "60000"],
-    (L4, "ctiic-launcher"): ["Department of Defense", "Department of Defence", "State Department", "Congress"],
-    (L5, "survey-percentage"): ["70", "50", "4.5"],
-    (L5, "trade-secrets"): ["data", "secrets of state"],
-    (L6, "deal-month"): ["February", "April", "May", "September 2011"],
-    (L7, "espionage-kind"): ["military espionage", "political espionage", "non-economic espionage"],
-    (F, "l1-social-network"): ["Facebook", "LinkedIn"],
-    (F, "l2-twitter-accounts"): ["200", "15", "1500"],
-    (F, "l3-strategy-month"): ["April", "February", "May 2015"],
-    (F, "l3-bill-count"): ["1", "3"],
-    (F, "l4-operators"): ["133", "600", "60000"],
-    (F, "l4-target-year"): ["2015", "2011", "2020"],
-    (F, "l4-ctiic-name"): ["Cyber Threat Information Center", "CTIIC"],
-    (F, "l6-india-forefront"): ["Ministry of Foreign Affairs", "Ministry of Science, ICT and Future Planning"],
-    (F, "l6-deal-year"): ["2011", "2016", "2018"],
-    (F, "l7-robust-cooperation"): ["China", "Japan", "South Korea"],
-    (F, "l8-challenge-count"): ["3", "5", "6"],
-}
+KEY_MODULES = [importlib.import_module(f"quiz_keys.{info.name}")
+               for info in pkgutil.iter_modules([str(Path(__file__).parent / "quiz_keys")])]
+KEYS: dict[tuple[str, str], Any] = {(m.QUIZ, qid): key for m in KEY_MODULES for qid, key in m.KEYS.items()}
+WRONG: dict[tuple[str, str], list[str]] = {(m.QUIZ, qid): v for m in KEY_MODULES for qid, v in m.WRONG.items()}
+REASONABLE: dict[tuple[str, str], list[str]] = {
+    (m.QUIZ, qid): v for m in KEY_MODULES for qid, v in m.REASONABLE.items()}
+APPLICATION: dict[str, tuple[str, ...]] = {m.QUIZ: tuple(m.APPLICATION) for m in KEY_MODULES}
 
 
 def choice_ids(question, substrings) -> list[str]:
@@ -394,18 +183,6 @@ def test_wrong_answers_score_zero(key, wrong):
         assert fraction(built, raw) == 0.0, text
 
 
-# What students reasonably type for a key, which must earn full marks (issue 9's findings among them).
-REASONABLE: dict[tuple[str, str], list[str]] = {
-    (F, "l1-social-network"): ["X", "Twitter/X", "twitter"],
-    ("us-cyber-defence-institutions-check", "ctiic-launcher"): ["US White House", "U.S. White House", "white house"],
-    (F, "l6-india-forefront"): ["Ministry of Communications & IT", "The Ministry of Communications & ICT"],
-    ("cyber-diplomacy-around-the-world-check", "deal-month"): ["Sept. 2015", "Sept.", "september"],
-    ("evolution-of-diplomatic-relations-check", "new-arena"): ["cyber-space", "Cyberspace"],
-    ("evolution-of-diplomatic-relations-check", "heads-of-state-on-twitter"): ["70%", "70 %", "70"],
-    ("public-opinion-on-state-sponsored-attacks-check", "survey-percentage"): ["45%", "45 %"],
-}
-
-
 @pytest.mark.parametrize(("key", "typed"), sorted(REASONABLE.items()), ids=[f"{q}/{i}" for q, i in sorted(REASONABLE)])
 def test_reasonable_ways_of_typing_a_key_score_full_marks(key, typed):
     quiz_id, question_id = key
@@ -480,3 +257,15 @@ def test_final_questions_are_not_copies_of_lesson_checks():
     checks = {q["prompt"].strip() for quiz in QUIZZES.values() if quiz.get("lesson") for q in quiz["questions"]}
     final = {q["prompt"].strip() for q in QUIZZES[FINAL_ID]["questions"]}
     assert not checks & final
+
+
+@pytest.mark.parametrize("quiz_id", sorted(quiz_id for quiz_id, quiz in QUIZZES.items() if quiz.get("lesson")))
+def test_each_lesson_check_has_two_application_items(quiz_id):
+    ids = {question["id"] for question in QUIZZES[quiz_id]["questions"]}
+    named = APPLICATION.get(quiz_id, ())
+    assert set(named) <= ids, f"APPLICATION names questions {sorted(set(named) - ids)} that the quiz lacks"
+    assert len(set(named)) >= 2, "each lesson check sets at least two new cases for the student to apply"
+
+
+def test_every_quiz_has_a_key_module():
+    assert set(APPLICATION) == set(QUIZZES)

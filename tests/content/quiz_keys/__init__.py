@@ -1,0 +1,1 @@
+"""One module per course quiz: its keys, wrong answers that score 0, what students reasonably type."""
