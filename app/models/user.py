@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from functools import cache
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, String
@@ -14,8 +15,16 @@ from app.models.base import Base, utcnow
 
 ROLES = ("student", "instructor", "admin")
 
-# A real hash checked when no account matches, so a failed login costs the same either way.
-_DUMMY_HASH = generate_password_hash("parley-timing-equaliser")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A real hash checked when no account matches, so a failed login costs the same either way.
+
+    Made on first use, not at import: hashing takes about 160 ms, which every process start (each CLI command,
+    each worker) would otherwise pay whether or not anyone signs in.
+    """
+    return generate_password_hash("parley-timing-equaliser")
 
 
 class User(UserMixin, Base):
@@ -62,7 +71,7 @@ class User(UserMixin, Base):
     @staticmethod
     def check_password_for_nobody(password: str) -> bool:
         """Spend the same hashing time as a real check and always fail."""
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return False
 
     def __repr__(self) -> str:

@@ -26,11 +26,6 @@ class SyncReport:
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
 
-    @property
-    def wrote_anything(self) -> bool:
-        """Whether the sync changed the database at all."""
-        return bool(self.added or self.changed or self.retired)
-
 
 def sync_content(session: Session, bundle: ContentBundle, prefer_files: bool = False) -> SyncReport:
     """Load a validated course and its quizzes; the caller commits once (or rolls back on ContentInvalid)."""

@@ -76,6 +76,9 @@ def test_the_real_quizzes_are_valid():
         ("  pass_mark: 60", "  pass_mark: 60\n  colour: blue",
          "quizzes/alpha-check.yaml:7: setting `colour` is unknown"),
         ("lesson: alpha", "lesson: omega", "quizzes/alpha-check.yaml:3: `lesson` 'omega' names no lesson"),
+        # Keys no part of Parley reads are refused, not loaded and silently ignored.
+        ("    points: 2\n", "    points: 2\n    tags: [greek]\n",
+         "quizzes/alpha-check.yaml:28: tags: unknown key 'tags'"),
         ("      - {value: 4242, tolerance: 0}", "      - {value: lots}",
          "quizzes/alpha-check.yaml:47: answers[0].value"),
     ],

@@ -354,10 +354,10 @@ def test_an_id_may_change_but_must_stay_unique(client, instructor):
         ["pick-first", "pick-many", "type-it", "count-it"]
 
 
-def test_a_source_written_as_heading_text_and_keys_the_form_does_not_show_are_kept(client, instructor):
+def test_a_source_written_as_heading_text_is_kept(client, instructor):
     quiz = quiz_of("alpha-check")
     document = working_document(db.session, quiz)
-    document["questions"][0].update({"source": "alpha#The alpha idea", "tags": ["letters"]})
+    document["questions"][0].update({"source": "alpha#The alpha idea"})
     save_draft(db.session, quiz, document, actor_id=instructor.id, read_at_count=quiz.edit_count)
     db.session.commit()
     page = client.get(edit_url(quiz, "pick-one")).get_data(as_text=True)
@@ -365,8 +365,7 @@ def test_a_source_written_as_heading_text_and_keys_the_form_does_not_show_are_ke
     fields = {**parse_form(page).fields, "prompt": "Which letter is alpha, again?"}
     assert send(client, edit_url(quiz, "pick-one"), fields).status_code == 302
     question = quiz_of("alpha-check").draft["questions"][0]
-    assert (question["source"], question["tags"], question["prompt"]) == \
-        ("alpha#The alpha idea", ["letters"], "Which letter is alpha, again?")
+    assert (question["source"], question["prompt"]) == ("alpha#The alpha idea", "Which letter is alpha, again?")
 
 
 # --------------------------------------------------------------------------- bad input
