@@ -3,5 +3,5 @@
 from flask_wtf import FlaskForm
 
 
-class CompleteLessonForm(FlaskForm):
-    """Mark a lesson as complete."""
+class MarkReadForm(FlaskForm):
+    """Mark a lesson as read (half of mastering it; passing its quiz is the other half)."""

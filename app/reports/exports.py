@@ -29,7 +29,8 @@ def matrix_row_json(row: MatrixRow) -> dict[str, Any]:
     """One student of the matrix as JSON."""
     return {
         "id": row.student_id, "name": row.name, "email": row.email, "active": row.active,
-        "last_active": _json_value(row.last_active), "lessons_completed": row.completed, "lessons_done": row.done,
+        "last_active": _json_value(row.last_active), "lessons_read": row.lessons_read,
+        "lessons_mastered": row.lessons_mastered,
         "lessons": [{"lesson": cell.lesson.key, "state": cell.state, "quiz": standing_json(cell.quiz)}
                     for cell in row.cells],
         "final": standing_json(row.final),

@@ -1,4 +1,4 @@
-"""Lesson progress: visits, time spent, completion, and the course overview built from them."""
+"""Lesson progress: visits, time spent, marking read, and the course overview built from them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,24 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.engine.mastery import course_complete, course_progress, lesson_state
+from app.engine.mastery import (
+    LESSON_STATES,
+    MASTERY_RULE,
+    STATE_SYMBOLS,
+    STATE_WORDS,
+    FinalStanding,
+    LessonStanding,
+    LessonState,
+    NextStep,
+    course_complete,
+    lesson_state,
+    mastered_count,
+    mastered_fraction,
+    next_step,
+    quiz_failed,
+    read_count,
+)
+from app.engine.quiz_rules import start_refusal
 from app.models import Course, Lesson, LessonProgress, LessonVisit, User, utcnow
 from app.services.grades import QuizGrade, course_quiz_grades
 
@@ -20,35 +37,72 @@ MAX_CREDIT_SECONDS = 90
 
 @dataclass(frozen=True)
 class LessonRow:
-    """A lesson as the course page lists it, with this learner's state."""
+    """A lesson as the course and lesson pages show it, with this learner's state and check-quiz grade."""
 
     lesson: Lesson
-    state: str
+    state: LessonState
     progress: LessonProgress | None
     quiz: QuizGrade | None = None
 
     @property
-    def done(self) -> bool:
-        """Read to the end, and its quiz (if it has one) passed."""
-        return self.state == "completed" and (self.quiz is None or self.quiz.passed)
+    def state_words(self) -> str:
+        """The state as a reader says it."""
+        return STATE_WORDS[self.state]
+
+    @property
+    def state_symbol(self) -> str:
+        """The symbol shown beside the state's words."""
+        return STATE_SYMBOLS[self.state]
+
+    @property
+    def quiz_submitted(self) -> bool:
+        """Whether an attempt at the lesson's quiz has been submitted."""
+        return self.quiz is not None and self.quiz.best_percent is not None
+
+    @property
+    def quiz_failed(self) -> bool:
+        """Whether the lesson's quiz was submitted and is not passed (the course page flags it)."""
+        return self.quiz is not None and quiz_failed(self.quiz_submitted, self.quiz.passed)
 
 
 @dataclass(frozen=True)
 class CourseOverview:
-    """Everything the course page shows one learner."""
+    """Everything the course page shows one learner: lessons, counts, the one next step, the final."""
 
     course: Course
     rows: tuple[LessonRow, ...]
-    completed: int
-    fraction: float
-    resume: LessonRow | None
+    lessons_read: int
+    lessons_mastered: int
+    mastered_fraction: float
+    next_step: NextStep
     final: QuizGrade | None = None
-    complete: bool = False
+    course_complete: bool = False
+    rule: str = MASTERY_RULE
 
     @property
-    def done(self) -> int:
-        """Lessons read and, where they have a quiz, mastered."""
-        return sum(row.done for row in self.rows)
+    def step_row(self) -> LessonRow | None:
+        """The lesson the next step concerns, if it concerns one."""
+        return next((row for row in self.rows if row.lesson.key == self.next_step.lesson), None)
+
+    @property
+    def next_step_label(self) -> str:
+        """The main button's text: the step in words and the lesson (or final assessment) it concerns."""
+        row = self.step_row
+        if row is not None:
+            return f"{self.next_step.words}: {row.lesson.title}"
+        if self.next_step.kind in ("take_final", "retake_final") and self.final is not None:
+            return f"{self.next_step.words}: {self.final.quiz.title}"
+        return self.next_step.words
+
+    @property
+    def state_key(self) -> tuple[tuple[str, str, str], ...]:
+        """Every lesson state as (code, symbol, words), for the page's key."""
+        return tuple((code, STATE_SYMBOLS[code], STATE_WORDS[code]) for code in LESSON_STATES)
+
+    @property
+    def failed(self) -> tuple[LessonRow, ...]:
+        """The lessons whose quiz was submitted and not passed."""
+        return tuple(row for row in self.rows if row.quiz_failed)
 
 
 def live_lessons(course_id: int):
@@ -58,8 +112,17 @@ def live_lessons(course_id: int):
             .order_by(Lesson.position))
 
 
-def course_overview(session: Session, course: Course, user_id: int) -> CourseOverview:
-    """The course's lessons with this learner's progress and quiz grades, in three queries."""
+def lesson_row(lesson: Lesson, progress: LessonProgress | None, quiz: QuizGrade | None) -> LessonRow:
+    """A lesson with its state by the engine's rule, from its progress summary and check-quiz grade."""
+    state = lesson_state(opened=progress is not None,
+                         read=progress is not None and progress.completed_at is not None,
+                         quiz_passed=quiz.passed if quiz is not None else None)
+    return LessonRow(lesson, state, progress, quiz)
+
+
+def course_overview(session: Session, course: Course, user_id: int, now: datetime | None = None) -> CourseOverview:
+    """The course's lessons with this learner's states, counts and next step, in three queries."""
+    now = now or utcnow()
     query = (live_lessons(course.id)
              .add_columns(LessonProgress)
              .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
@@ -67,38 +130,42 @@ def course_overview(session: Session, course: Course, user_id: int) -> CourseOve
     grades = course_quiz_grades(session, course.id, user_id)
     by_lesson = {grade.quiz.lesson_id: grade for grade in grades.values() if grade.quiz.kind == "lesson"}
     final = next((grade for grade in grades.values() if grade.quiz.kind == "final"), None)
-    rows = tuple(
-        LessonRow(lesson, _state(progress), progress, by_lesson.get(lesson.id))
-        for lesson, progress in session.execute(query)
-    )
-    completed = sum(row.state == "completed" for row in rows)
-    mastered = {row.lesson.key: row.quiz.passed for row in rows if row.quiz is not None}
+    rows = tuple(lesson_row(lesson, progress, by_lesson.get(lesson.id))
+                 for lesson, progress in session.execute(query))
+    states = [row.state for row in rows]
+    standings = [
+        LessonStanding(
+            key=row.lesson.key, state=row.state, has_quiz=row.quiz is not None,
+            quiz_passed=row.quiz is not None and row.quiz.passed, quiz_submitted=row.quiz_submitted,
+            quiz_open=row.quiz is not None and _may_start(row.quiz, now),
+            last_opened=row.progress.last_opened_at if row.progress else None)
+        for row in rows
+    ]
+    final_standing = (FinalStanding(passed=final.passed, submitted=final.best_percent is not None,
+                                    open=_may_start(final, now)) if final else None)
     return CourseOverview(
         course=course,
         rows=rows,
-        completed=completed,
-        fraction=course_progress({row.lesson.key: row.state == "completed" for row in rows}, mastered),
-        resume=_resume_point(rows),
+        lessons_read=read_count(states),
+        lessons_mastered=mastered_count(states),
+        mastered_fraction=mastered_fraction(states),
+        next_step=next_step(standings, final_standing),
         final=final,
-        complete=bool(rows) and all(row.state == "completed" for row in rows)
-        and course_complete(mastered, final.passed if final else True),
+        course_complete=bool(rows) and course_complete(states, final.passed if final else True),
     )
 
 
-def _state(progress: LessonProgress | None) -> str:
-    completed = progress is not None and progress.completed_at is not None
-    return lesson_state(opened=progress is not None, completed=completed)
+def lesson_standing(session: Session, lesson: Lesson, progress: LessonProgress | None, user_id: int) -> LessonRow:
+    """One lesson's state for the lesson page, with its check-quiz grade (two queries)."""
+    grades = course_quiz_grades(session, lesson.course_id, user_id)
+    quiz = next((grade for grade in grades.values()
+                 if grade.quiz.kind == "lesson" and grade.quiz.lesson_id == lesson.id), None)
+    return lesson_row(lesson, progress, quiz)
 
 
-def _resume_point(rows: tuple[LessonRow, ...]) -> LessonRow | None:
-    """Where to continue: the unread lesson opened last, else the first unread, else the first quiz to pass."""
-    unread = [row for row in rows if row.state != "completed"]
-    opened = [row for row in unread if row.progress is not None]
-    if opened:
-        return max(opened, key=lambda row: row.progress.last_opened_at)
-    if unread:
-        return unread[0]
-    return next((row for row in rows if not row.done), None)
+def _may_start(grade: QuizGrade, now: datetime) -> bool:
+    """Whether the learner may start an attempt now (open, and attempts left)."""
+    return start_refusal(grade.settings, grade.attempts, now) is None
 
 
 def record_visit(session: Session, user_id: int, lesson_id: int,
@@ -139,7 +206,7 @@ def credit_time(session: Session, visit: LessonVisit, now: datetime | None = Non
 
 
 def mark_complete(session: Session, user_id: int, lesson_id: int, now: datetime | None = None) -> bool:
-    """Mark a lesson completed for a learner; returns False if it already was."""
+    """Mark a lesson read for a learner (its `completed_at`); returns False if it already was."""
     now = now or utcnow()
     _ensure_progress(session, user_id, lesson_id, now)
     progress = _progress_for_update(session, user_id, lesson_id)

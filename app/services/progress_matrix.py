@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from app.engine import lesson_mastered, lesson_state
-from app.engine.mastery import LessonState
+from app.engine import lesson_mastered, lesson_state, mastered_count, read_count
+from app.engine.mastery import LESSON_STATES, STATE_SYMBOLS, STATE_WORDS, LessonState
 from app.engine.quiz_rules import QuizSettings
 from app.models import (
     Attempt,
@@ -42,7 +42,7 @@ PER_PAGE = 100
 EXPORT_BATCH = 500
 # The engine's pass rule forgives rounding errors of this size (app.engine.scoring); the SQL sort does too.
 PASS_EPSILON = 1e-9
-STATE_WORDS: dict[str, str] = {"not_started": "Not started", "in_progress": "Opened", "completed": "Completed"}
+# Lesson states and their words and symbols are the engine's (STATE_WORDS, STATE_SYMBOLS): every page says them alike.
 
 
 # --- The course's columns -------------------------------------------------------------------------------
@@ -186,21 +186,21 @@ class QuizStanding:
 
 @dataclass(frozen=True)
 class Cell:
-    """One lesson of one student: its state and the standing on its quiz."""
+    """One lesson of one student: its state (the engine's rule, as on the course page) and its quiz standing."""
 
     lesson: LessonColumn
     state: LessonState
     quiz: QuizStanding | None
 
     @property
-    def done(self) -> bool:
-        """Read to the end and, if it has a quiz, the quiz passed (the course page's rule)."""
-        return self.state == "completed" and (self.quiz is None or self.quiz.passed)
-
-    @property
     def state_words(self) -> str:
         """The state as a reader says it."""
         return STATE_WORDS[self.state]
+
+    @property
+    def state_symbol(self) -> str:
+        """The symbol shown beside the state's words."""
+        return STATE_SYMBOLS[self.state]
 
 
 @dataclass(frozen=True)
@@ -216,14 +216,14 @@ class MatrixRow:
     final: QuizStanding | None
 
     @property
-    def completed(self) -> int:
-        """Lessons read to the end."""
-        return sum(cell.state == "completed" for cell in self.cells)
+    def lessons_read(self) -> int:
+        """Lessons marked read (read, or mastered)."""
+        return read_count(cell.state for cell in self.cells)
 
     @property
-    def done(self) -> int:
-        """Lessons read and, where they have a quiz, mastered."""
-        return sum(cell.done for cell in self.cells)
+    def lessons_mastered(self) -> int:
+        """Lessons mastered: read and, where they have a quiz, the quiz passed."""
+        return mastered_count(cell.state for cell in self.cells)
 
     def standings(self) -> Iterator[QuizStanding]:
         """This student's standing on every quiz of the matrix (lesson checks, then the final)."""
@@ -248,6 +248,11 @@ class ProgressMatrix:
     def pages(self) -> int:
         """How many pages the rows fill (at least one)."""
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def state_key(self) -> tuple[tuple[str, str, str], ...]:
+        """Every lesson state as (code, symbol, words), for the matrix's key."""
+        return tuple((code, STATE_SYMBOLS[code], STATE_WORDS[code]) for code in LESSON_STATES)
 
 
 class MatrixQuery:
@@ -312,25 +317,25 @@ class MatrixQuery:
         if self.sort == "-name":
             return [func.lower(User.name).desc(), User.id.desc()]
         if self.sort in ("progress", "-progress"):
-            done, completed = self._done_sql(lessons, grades), self._completed_sql(lessons)
+            mastered, read = self._mastered_sql(lessons, grades), self._read_sql(lessons)
             if self.sort == "progress":
-                return [done, completed, *name]
-            return [done.desc(), completed.desc(), *name]
+                return [mastered, read, *name]
+            return [mastered.desc(), read.desc(), *name]
         if self.sort == "last_active":  # the longest inactive first, those never active before them
             return [never, last_active, *name]
         return [never.desc(), last_active.desc(), *name]
 
-    def _done_sql(self, lessons, grades):
-        """The course page's "done" count in SQL, so the matrix can sort by it before paging."""
+    def _mastered_sql(self, lessons, grades):
+        """The lessons mastered (the engine's rule) counted in SQL, so the matrix can sort by it before paging."""
         terms = []
         for index, lesson in enumerate(self.layout.lessons):
-            completed = lessons.c[f"l{index}"] == 2
+            mastered = lessons.c[f"l{index}"] == 2
             if lesson.quiz is not None:
-                completed = and_(completed, grades[lesson.quiz.id] >= lesson.quiz.pass_mark - PASS_EPSILON)
-            terms.append(case((completed, 1), else_=0))
+                mastered = and_(mastered, grades[lesson.quiz.id] >= lesson.quiz.pass_mark - PASS_EPSILON)
+            terms.append(case((mastered, 1), else_=0))
         return sum(terms[1:], terms[0]) if terms else literal(0)
 
-    def _completed_sql(self, lessons):
+    def _read_sql(self, lessons):
         terms = [case((lessons.c[f"l{index}"] == 2, 1), else_=0) for index in range(len(self.layout.lessons))]
         return sum(terms[1:], terms[0]) if terms else literal(0)
 
@@ -366,12 +371,15 @@ class MatrixQuery:
             start = 5 + lessons + 5 * index
             started, submitted, best, failed, grade = values[start:start + 5]
             standings[quiz.id] = QuizStanding(quiz, started or 0, submitted or 0, best, _float(grade), failed or 0)
-        cells = tuple(
-            Cell(lesson, lesson_state(opened=bool(code), completed=code == 2),
-                 standings[lesson.quiz.id] if lesson.quiz else None)
-            for lesson, code in zip(self.layout.lessons, values[5:5 + lessons], strict=True))
+        cells = []
+        for lesson, code in zip(self.layout.lessons, values[5:5 + lessons], strict=True):
+            standing = standings[lesson.quiz.id] if lesson.quiz else None
+            state = lesson_state(opened=bool(code), read=code == 2,
+                                 quiz_passed=standing.passed if standing is not None else None)
+            cells.append(Cell(lesson, state, standing))
         final = self.layout.final
-        return MatrixRow(student_id, name, email, active, last_active, cells, standings[final.id] if final else None)
+        return MatrixRow(student_id, name, email, active, last_active, tuple(cells),
+                         standings[final.id] if final else None)
 
 
 def _float(value) -> float | None:
@@ -385,7 +393,7 @@ def _later(first, second):
 
 
 def _pivot_lessons(lessons: tuple[LessonColumn, ...], students: Select):
-    """A subquery with one row per student: per lesson l<i>, 0 (or NULL) never opened, 1 opened, 2 completed."""
+    """A subquery with one row per student: per lesson l<i>, 0 (or NULL) never opened, 1 opened, 2 marked read."""
     completed = LessonProgress.completed_at.is_not(None)
     columns = [func.max(case((and_(LessonProgress.lesson_id == lesson.id, completed), 2),
                              (LessonProgress.lesson_id == lesson.id, 1), else_=0)).label(f"l{index}")
@@ -461,7 +469,7 @@ def students_needing_help(session: Session, viewer: User | None, course: Course,
     """Students inactive for `inactive_days` (or never active), stuck on a quiz, or behind their cohort's median.
 
     Stuck: `failed_attempts` or more submitted attempts below the pass mark at one quiz, which they have
-    not passed. Behind: fewer lessons completed than the median of a cohort they belong to (students in no
+    not passed. Behind: fewer lessons read than the median of a cohort they belong to (students in no
     cohort are compared with the other students in none). Four queries whatever the number of students.
     """
     query = matrix_query(session, viewer, course, cohort_id=cohort_id)
@@ -481,9 +489,9 @@ def students_needing_help(session: Session, viewer: User | None, course: Course,
                                f"at “{standing.quiz.title}”, not passed yet.")
         for group in cohorts_of.get(row.student_id, (None,)):
             median = medians.get(group)
-            if median is not None and row.completed < median:
+            if median is not None and row.lessons_read < median:
                 where = f"in {names[group]}" if group is not None else "of students in no cohort"
-                reasons.append(f"Completed {row.completed} of {len(row.cells)} lessons; the median {where} "
+                reasons.append(f"Read {row.lessons_read} of {len(row.cells)} lessons; the median {where} "
                                f"is {median:g}.")
         if reasons:
             groups = tuple(names[group] for group in cohorts_of.get(row.student_id, ()) if group is not None)
@@ -492,16 +500,16 @@ def students_needing_help(session: Session, viewer: User | None, course: Course,
 
 
 def _cohort_medians(session: Session, query: MatrixQuery):
-    """Each cohort's median number of lessons completed, from one grouped query of per-student counts.
+    """Each cohort's median number of lessons read, from one grouped query of per-student counts.
 
     A cohort's median counts all of its students, also those the viewer does not see; the group of
     students in no cohort (key None) counts only the students of the report.
     """
     lesson_ids = [lesson.id for lesson in query.layout.lessons]
     their_cohorts = select(CohortMember.cohort_id).where(CohortMember.user_id.in_(query.students))
-    completed = func.count(LessonProgress.completed_at)
+    read = func.count(LessonProgress.completed_at)
     rows = session.execute(
-        select(CohortMember.cohort_id, Cohort.name, User.id, completed)
+        select(CohortMember.cohort_id, Cohort.name, User.id, read)
         .select_from(User)
         .outerjoin(CohortMember, CohortMember.user_id == User.id)
         .outerjoin(Cohort, Cohort.id == CohortMember.cohort_id)
@@ -513,8 +521,8 @@ def _cohort_medians(session: Session, query: MatrixQuery):
     counts: dict[int | None, list[int]] = defaultdict(list)
     cohorts_of: dict[int, list[int | None]] = defaultdict(list)
     names: dict[int | None, str] = {None: "no cohort"}
-    for cohort_id, name, user_id, done in rows:
-        counts[cohort_id].append(done)
+    for cohort_id, name, user_id, lessons_read in rows:
+        counts[cohort_id].append(lessons_read)
         cohorts_of[user_id].append(cohort_id)
         names[cohort_id] = name or names.get(cohort_id, "")
     medians = {group: statistics.median(values) for group, values in counts.items()}

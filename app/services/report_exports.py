@@ -56,8 +56,12 @@ def _count(session: Session, statement: Select) -> int:
 
 
 def progress_header(layout: Layout) -> tuple[str, ...]:
-    """The progress export's columns: the student, then per lesson its state and its quiz, then the final."""
-    header = ["student_id", "name", "email", "active", "last_active", "lessons_completed", "lessons_done"]
+    """The progress export's columns: the student, then per lesson its state and its quiz, then the final.
+
+    A lesson's state is the engine's code (not_started, reading, read, mastered); `lessons_read` counts
+    lessons marked read (read or mastered) and `lessons_mastered` those mastered.
+    """
+    header = ["student_id", "name", "email", "active", "last_active", "lessons_read", "lessons_mastered"]
     for lesson in layout.lessons:
         header.append(f"{lesson.key}: state")
         if lesson.quiz is not None:
@@ -74,7 +78,8 @@ def _quiz_header(quiz: QuizColumn) -> list[str]:
 
 def progress_record(row: MatrixRow) -> tuple:
     """A matrix row as a flat export row, in `progress_header`'s order."""
-    values: list[Any] = [row.student_id, row.name, row.email, row.active, row.last_active, row.completed, row.done]
+    values: list[Any] = [row.student_id, row.name, row.email, row.active, row.last_active, row.lessons_read,
+                         row.lessons_mastered]
     for cell in row.cells:
         values.append(cell.state)
         if cell.quiz is not None:

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from app.engine import QuestionType, lesson_mastered, lesson_state
-from app.engine.mastery import LessonState
+from app.engine import QuestionType, lesson_mastered, lesson_state, mastered_count, read_count
+from app.engine.mastery import STATE_SYMBOLS, STATE_WORDS, LessonState
 from app.engine.quiz_rules import QuizSettings, review_items
 from app.engine.responses import field_value, field_values
 from app.models import (
@@ -30,12 +30,12 @@ from app.models import (
 from app.permissions import is_staff
 from app.services.attempts import engine_questions
 from app.services.grades import QuizGrade, course_quiz_grades
-from app.services.progress_matrix import STATE_WORDS, LessonColumn, course_layout
+from app.services.progress_matrix import LessonColumn, course_layout
 
 
 @dataclass(frozen=True)
 class LessonRecord:
-    """One lesson of one student: state, first and last opened, time spent, completion, quiz grade."""
+    """One lesson of one student: state, first and last opened, time spent, when marked read, quiz grade."""
 
     lesson: LessonColumn
     state: LessonState
@@ -50,6 +50,11 @@ class LessonRecord:
     def state_words(self) -> str:
         """The state as a reader says it."""
         return STATE_WORDS[self.state]
+
+    @property
+    def state_symbol(self) -> str:
+        """The symbol shown beside the state's words."""
+        return STATE_SYMBOLS[self.state]
 
 
 @dataclass(frozen=True)
@@ -113,9 +118,14 @@ class StudentRecord:
     cohorts: tuple[str, ...] = field(default=())
 
     @property
-    def completed(self) -> int:
-        """Lessons read to the end."""
-        return sum(lesson.state == "completed" for lesson in self.lessons)
+    def lessons_read(self) -> int:
+        """Lessons marked read (read, or mastered)."""
+        return read_count(lesson.state for lesson in self.lessons)
+
+    @property
+    def lessons_mastered(self) -> int:
+        """Lessons mastered: read and, where they have a quiz, the quiz passed."""
+        return mastered_count(lesson.state for lesson in self.lessons)
 
     @property
     def seconds_spent(self) -> int:
@@ -143,12 +153,14 @@ def student_record(session: Session, viewer: User, student: User, course: Course
     lessons = []
     for lesson in layout.lessons:
         row = progress.get(lesson.id)
+        quiz = by_lesson.get(lesson.id) if lesson.quiz is not None else None
         lessons.append(LessonRecord(
             lesson=lesson,
-            state=lesson_state(opened=row is not None, completed=row is not None and row.completed_at is not None),
+            state=lesson_state(opened=row is not None, read=row is not None and row.completed_at is not None,
+                               quiz_passed=quiz.passed if quiz is not None else None),
             first_opened_at=row.first_opened_at if row else None, last_opened_at=row.last_opened_at if row else None,
             visits=row.visits if row else 0, seconds_spent=row.seconds_spent if row else 0,
-            completed_at=row.completed_at if row else None, quiz=by_lesson.get(lesson.id),
+            completed_at=row.completed_at if row else None, quiz=quiz,
         ))
     final = next((grade for grade in grades.values() if grade.quiz.kind == "final"), None)
     cohorts = tuple(session.scalars(

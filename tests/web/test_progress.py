@@ -1,4 +1,4 @@
-"""The student's path: course page, lesson pages, completion, resume, time spent, query counts."""
+"""The student's path: course page, lesson pages, lesson states, the next step, time spent, query counts."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -30,10 +30,14 @@ def complete(client, key: str):
 
 def test_course_page_lists_lessons_not_started(client, course, student):
     html = page(client, COURSE)
-    assert "0 of 3 lessons done (0%)" in html
-    assert html.count("Not started") == 3
-    assert 'Start: Alpha lesson' in html
+    assert "0 of 3 lessons mastered (0%)" in html and "0 of 3 lessons read." in html
+    assert html.count('<span class="lesson-state-symbol" aria-hidden="true">○</span> Not started') == 3
+    assert "Start reading: Alpha lesson" in html
     assert '<progress id="course-progress" max="100" value="0">' in html
+    # The rule is next to the lesson list, and the key names every state with its symbol.
+    assert "A lesson is mastered when you have read it (marked it read) and passed its quiz" in html
+    assert "◔</span> Reading, " in html and "◑</span> Read, quiz not yet passed," in html
+    assert f'href="{COURSE}/review"' in html
 
 
 def test_signed_in_home_goes_to_the_only_course(client, course, student):
@@ -55,8 +59,8 @@ def test_opening_a_lesson_logs_a_visit_and_shows_content(client, course, student
     assert db.session.scalars(select(LessonProgress)).one().visits == 2
     assert db.session.scalar(select(func.count()).select_from(LessonVisit)) == 2
     course_html = page(client, COURSE)
-    assert "In progress" in course_html
-    assert "Continue where you left off: Beta lesson" in course_html
+    assert "◔</span> Reading</span>" in course_html
+    assert "Finish reading: Beta lesson" in course_html
 
 
 def test_first_and_last_lessons_have_one_neighbour(client, course, student):
@@ -66,22 +70,29 @@ def test_first_and_last_lessons_have_one_neighbour(client, course, student):
     assert 'rel="next"' not in last and 'rel="prev"' in last
 
 
-def test_mark_complete_sends_to_the_quiz_then_resumes_next(client, course, student):
+def test_mark_read_sends_to_the_quiz_then_to_the_next_step(client, course, student):
     page(client, lesson_url("alpha"))
+    assert "Mark as read" in page(client, lesson_url("alpha"))
     response = complete(client, "alpha")
     assert response.status_code == 302
     # Alpha has a quiz not yet passed: reading is done, so the quiz comes next.
     assert response.headers["Location"].endswith(f"{COURSE}/quizzes/alpha-check")
     html = page(client, COURSE)
-    assert "0 of 3 lessons done (0%)" in html
+    assert "0 of 3 lessons mastered (0%)" in html
     assert "1 of 3 lessons read" in html
-    assert "Completed" in html
-    # Gamma has no quiz: completing it is enough, and "continue" moves on to an unread lesson.
+    assert "◑</span> Read, quiz not yet passed</span>" in html
+    # The next step is alpha's quiz, before reading on.
+    assert f'href="{COURSE}/quizzes/alpha-check">Take the lesson quiz: Alpha lesson</a>' in html
+    lesson_html = page(client, lesson_url("alpha"))
+    assert "◑</span> Read, quiz not yet passed</span>" in lesson_html
+    assert "You marked this lesson read on" in lesson_html
+    # Gamma has no quiz: reading it masters it, and "continue" goes to the next step (alpha's quiz).
     response = complete(client, "gamma")
     assert response.headers["Location"].endswith(f"{COURSE}/continue")
     follow = client.get(response.headers["Location"])
-    assert follow.headers["Location"].endswith(lesson_url("beta"))
-    assert "1 of 3 lessons done (33%)" in page(client, COURSE)
+    assert follow.headers["Location"].endswith(f"{COURSE}/quizzes/alpha-check")
+    assert "1 of 3 lessons mastered (33%)" in page(client, COURSE)
+    assert "✔</span> Mastered</span>" in page(client, lesson_url("gamma"))
     # Completing twice keeps the first completion time.
     alpha_done = select(LessonProgress.completed_at).join(Lesson).where(Lesson.key == "alpha")
     first_time = db.session.scalars(alpha_done).one()
@@ -95,10 +106,10 @@ def test_reading_everything_without_quizzes_is_not_mastery(client, course, stude
         complete(client, key)
     html = page(client, COURSE)
     assert "3 of 3 lessons read" in html
-    assert "1 of 3 lessons done (33%)" in html
+    assert "1 of 3 lessons mastered (33%)" in html
     assert "Course complete" not in html
-    # Everything read: "continue" now points at the first lesson whose quiz is still to pass.
-    assert "Continue where you left off: Alpha lesson" in html
+    # Everything read: the next step is the first quiz still to pass.
+    assert "Take the lesson quiz: Alpha lesson" in html
 
 
 def test_complete_requires_csrf(client, course, student):
@@ -115,7 +126,7 @@ def test_progress_survives_logout_and_login(client, course, student, auth):
     auth.login("learner@example.org", PASSWORD)
     html = page(client, COURSE)
     assert "1 of 3 lessons read" in html
-    assert "Continue where you left off: Beta lesson" in html
+    assert "Finish reading: Beta lesson" in html
 
 
 def test_progress_is_per_learner(client, course, student, auth, make_user):
@@ -200,8 +211,9 @@ def add_lessons(course: Course, count: int) -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize("url", [COURSE, lesson_url("beta")])
-def test_pages_run_a_fixed_number_of_queries(client, course, student, make_user, count_queries, url):
+# The lesson page also reads its quiz's grade for the lesson's state (two queries).
+@pytest.mark.parametrize(("url", "most"), [(COURSE, 9), (lesson_url("beta"), 11), (f"{COURSE}/review", 9)])
+def test_pages_run_a_fixed_number_of_queries(client, course, student, make_user, count_queries, url, most):
     client.get(url)  # warm-up: first visit inserts the progress row
     with count_queries() as few:
         assert client.get(url).status_code == 200
@@ -211,4 +223,61 @@ def test_pages_run_a_fixed_number_of_queries(client, course, student, make_user,
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few), many
-    assert len(few) <= 9, few
+    assert len(few) <= most, few
+
+
+def test_a_failed_quiz_is_flagged_and_its_retake_is_the_next_step(client, course, student):
+    from tests.web.report_world import take, visit
+
+    start = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    visit(student, "alpha", start, complete=True)
+    visit(student, "beta", start + timedelta(minutes=5))  # being read, but the failed quiz comes first
+    take(student, "alpha-check", start + timedelta(minutes=10), right=False)
+    db.session.commit()
+    html = page(client, COURSE)
+    assert "◑</span> Read, quiz not yet passed</span>" in html
+    flag = '<span class="quiz-flag quiz-flag-failed"><span aria-hidden="true">✘</span> not passed'
+    assert f"{flag} (best 0%, pass mark 60%)" in html
+    assert "1 quiz not passed." in html
+    assert f'href="{COURSE}/quizzes/alpha-check">Retake the lesson quiz: Alpha lesson</a>' in html
+    assert "review the sections behind the questions you missed" in html
+    assert "✘</span> Quiz not passed" in page(client, lesson_url("alpha"))
+    # Both attempts used: no retake to suggest, so the lesson being read is next.
+    take(student, "alpha-check", start + timedelta(minutes=20), right=False)
+    db.session.commit()
+    html = page(client, COURSE)
+    assert "Retake the lesson quiz" not in html and "Finish reading: Beta lesson" in html
+    assert client.get(f"{COURSE}/continue").headers["Location"].endswith(lesson_url("beta"))
+
+
+def test_the_final_is_the_next_step_once_every_lesson_is_mastered(client, course, student):
+    from tests.web.report_world import take, visit
+
+    start = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    for minute, key in enumerate(("alpha", "beta", "gamma")):
+        visit(student, key, start + timedelta(minutes=minute), complete=True)
+    take(student, "alpha-check", start + timedelta(minutes=10))
+    take(student, "beta-check", start + timedelta(minutes=20))
+    db.session.commit()
+    html = page(client, COURSE)
+    assert "3 of 3 lessons mastered (100%)" in html and "Course complete" not in html
+    assert 'href="/courses/test-course/quizzes/final">Take the final assessment: Final test</a>' in html
+    take(student, "final", start + timedelta(minutes=30))
+    db.session.commit()
+    html = page(client, COURSE)
+    assert "Course complete." in html and "Take the final" not in html
+    follow = client.get(f"{COURSE}/continue")
+    assert follow.headers["Location"].endswith(COURSE)
+
+
+def test_a_quiz_passed_without_reading_is_not_mastery(client, course, student):
+    from tests.web.report_world import take, visit
+
+    start = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    visit(student, "alpha", start)
+    take(student, "alpha-check", start + timedelta(minutes=10))
+    db.session.commit()
+    html = page(client, COURSE)
+    assert "0 of 3 lessons mastered (0%)" in html and "◔</span> Reading</span>" in html
+    assert "Finish reading: Alpha lesson" in html
+    assert "Mark the lesson read to master it." in page(client, lesson_url("alpha"))

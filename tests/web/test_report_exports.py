@@ -59,9 +59,12 @@ def test_progress_csv_has_a_column_per_lesson_and_quiz(client, admin):
     assert [row["name"] for row in rows] == ["Ana Example", "Ben Bloggs", "Cleo Clay", "Dan Doe"]
     ana = rows[0]
     assert (ana["alpha: state"], ana["alpha-check: best percent"], ana["alpha-check: passed"]) == (
-        "completed", "100.0", "yes")
-    assert (ana["beta: state"], ana["beta-check: attempts"], ana["gamma: state"]) == ("in_progress", "0", "not_started")
-    assert ana["lessons_completed"] == "1" and ana["lessons_done"] == "1"
+        "mastered", "100.0", "yes")
+    assert (ana["beta: state"], ana["beta-check: attempts"], ana["gamma: state"]) == ("reading", "0", "not_started")
+    assert ana["lessons_read"] == "1" and ana["lessons_mastered"] == "1"
+    # Ben failed beta's quiz without reading beta: the state follows reading, the quiz columns the quiz.
+    assert (rows[1]["beta: state"], rows[1]["lessons_read"], rows[1]["lessons_mastered"]) == ("not_started", "0", "0")
+    assert rows[3]["lessons_mastered"] == "3" and rows[3]["gamma: state"] == "mastered"
     ben = rows[1]
     assert (ben["beta-check: attempts"], ben["beta-check: best percent"], ben["beta-check: passed"]) == (
         "3", "0.0", "no")
@@ -76,7 +79,8 @@ def test_progress_json_has_every_student_with_lessons_and_final(client, admin, w
     assert data["filters"] == {"cohort": world.cohort_a.id, "active_from": None, "active_to": day, "sort": "-name"}
     assert [student["name"] for student in data["students"]] == ["Ben Bloggs", "Ana Example"]
     ana = data["students"][1]
-    assert ana["lessons"][0] == {"lesson": "alpha", "state": "completed", "quiz": {
+    assert (ana["lessons_read"], ana["lessons_mastered"]) == (1, 1)
+    assert ana["lessons"][0] == {"lesson": "alpha", "state": "mastered", "quiz": {
         "quiz": "alpha-check", "attempts": 1, "submitted": 1, "best_percent": 100.0, "grade_percent": 100.0,
         "passed": True, "failed_attempts": 0}}
     assert ana["final"]["attempts"] == 0

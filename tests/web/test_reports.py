@@ -63,27 +63,42 @@ def test_matrix_cells_give_states_and_best_scores_in_words_and_symbols(client, a
     body = page(client, "/reports/")
     assert "<caption" in body and '<th scope="col">' in body and '<th scope="row">' in body
     rows = table_rows(body)
-    assert "1 of 3 1 read ✔ Completed 100% ✔ passed 1 attempt ◐ Opened not taken – Not started not taken" \
+    assert "1 of 3 1 read ✔ Mastered 100% ✔ passed 1 attempt ◔ Reading not taken ○ Not started not taken" \
         in rows["Ana Example"]
-    assert "◐ Opened not taken – Not started 0% ✘ not passed 3 attempts – Not started not taken" in rows["Ben Bloggs"]
-    assert rows["Cleo Clay"].endswith("– Not started not taken never")
-    assert "3 of 3 3 read ✔ Completed 100% ✔ passed 1 attempt ✔ Completed 100% ✔ passed 1 attempt ✔ Completed " \
+    assert "◔ Reading not taken ○ Not started 0% ✘ not passed 3 attempts ○ Not started not taken" in rows["Ben Bloggs"]
+    assert rows["Cleo Clay"].endswith("○ Not started not taken never")
+    assert "3 of 3 3 read ✔ Mastered 100% ✔ passed 1 attempt ✔ Mastered 100% ✔ passed 1 attempt ✔ Mastered " \
            "100% ✔ passed 1 attempt" in rows["Dan Doe"]
     # Each student links to their page; the final assessment has its own column.
     assert f'href="/reports/students/{world.students["ana"].id}?course=test-course"' in body
     assert "Final test" in body and "final, pass mark 50%" in body
 
 
+def test_matrix_names_states_as_the_course_page_does(client, auth, world):
+    """Read with the quiz failed is its own state; the key lists the engine's words and symbols."""
+    visit(world.students["ben"], "alpha", world.t0 + timedelta(days=2), complete=True)
+    take(world.students["ben"], "alpha-check", world.t0 + timedelta(days=2, hours=1), right=False)
+    db.session.commit()
+    sign_in(auth, "admin@example.org")
+    body = page(client, "/reports/")
+    assert "0 of 3 1 read ◑ Read, quiz not yet passed 0% ✘ not passed 1 attempt" in table_rows(body)["Ben Bloggs"]
+    assert ("Key: ○ Not started, ◔ Reading, ◑ Read, quiz not yet passed, ✔ Mastered. A lesson is mastered when"
+            in text_of(body))
+    record = text_of(page(client, f"/reports/students/{world.students['ben'].id}"))
+    assert "Lessons mastered 0 of 3 Lessons read 1 of 3" in record
+    assert "1. Alpha lesson ◑ Read, quiz not yet passed" in record
+
+
 def test_matrix_service_gives_each_cell(world, course):
     matrix = matrix_service.progress_matrix(db.session, world.admin, course)
     assert names(matrix) == NAMES and matrix.total == 4 and matrix.pages == 1
     ana, ben, cleo, dan = matrix.rows
-    assert [cell.state for cell in ana.cells] == ["completed", "in_progress", "not_started"]
+    assert [cell.state for cell in ana.cells] == ["mastered", "reading", "not_started"]
     assert (ana.cells[0].quiz.best_percent, ana.cells[0].quiz.passed, ana.cells[0].quiz.attempts) == (100.0, True, 1)
     assert ana.cells[2].quiz is None  # gamma has no quiz
     assert (ben.cells[1].quiz.attempts, ben.cells[1].quiz.failed, ben.cells[1].quiz.passed) == (3, 3, False)
-    assert cleo.last_active is None and cleo.done == 0
-    assert (dan.done, dan.completed, dan.final.passed) == (3, 3, True)
+    assert cleo.last_active is None and cleo.lessons_mastered == 0
+    assert (dan.lessons_mastered, dan.lessons_read, dan.final.passed) == (3, 3, True)
     assert ana.last_active == world.t0 + timedelta(hours=2)
     assert ben.last_active == world.t0 + timedelta(days=1, hours=3, minutes=5)
 
@@ -92,7 +107,7 @@ def test_an_unsubmitted_attempt_is_started_not_scored(client, auth, world):
     take(world.students["cleo"], "alpha-check", world.t0, submit=False)
     db.session.commit()
     sign_in(auth, "admin@example.org")
-    assert "– Not started started, not submitted 1 attempt" in table_rows(page(client, "/reports/"))["Cleo Clay"]
+    assert "○ Not started started, not submitted 1 attempt" in table_rows(page(client, "/reports/"))["Cleo Clay"]
 
 
 @pytest.mark.parametrize("method", GRADING_METHODS)
@@ -164,9 +179,9 @@ def test_progress_sort_counts_mastery_not_only_reading(world, course):
     take(world.students["ben"], "alpha-check", world.t0 + timedelta(days=2), right=False)
     db.session.commit()
     matrix = matrix_service.progress_matrix(db.session, world.admin, course, sort="-progress")
-    # Ben: 2 read, 1 done (gamma, no quiz); Ana: 1 read, 1 done; the tie on "done" goes to reading.
+    # Ben: 2 read, 1 mastered (gamma, no quiz); Ana: 1 read, 1 mastered; the tie on mastery goes to reading.
     assert names(matrix) == ["Dan Doe", "Ben Bloggs", "Ana Example", "Cleo Clay"]
-    assert [(row.done, row.completed) for row in matrix.rows] == [(3, 3), (1, 2), (1, 1), (0, 0)]
+    assert [(row.lessons_mastered, row.lessons_read) for row in matrix.rows] == [(3, 3), (1, 2), (1, 1), (0, 0)]
 
 
 def test_matrix_pages(client, auth, world, course):
@@ -216,7 +231,7 @@ def test_who_needs_help_and_why(world, course):
     assert found["Ana Example"] == ("Inactive for 19 days (last active "
                                     f"{(world.t0 + timedelta(hours=2)):%d %B %Y}).",)
     assert found["Ben Bloggs"][1:] == ("3 attempts below the pass mark (50%) at “Check: Beta”, not passed yet.",
-                                       "Completed 0 of 3 lessons; the median in Cohort A is 0.5.")
+                                       "Read 0 of 3 lessons; the median in Cohort A is 0.5.")
     assert found["Cleo Clay"] == ("Has not opened a lesson or started a quiz yet.",)
     assert found["Dan Doe"][0].startswith("Inactive for 14 days")
     # Thirty days of grace: only the one stuck on a quiz and behind their cohort, and the one who never came.
@@ -225,7 +240,7 @@ def test_who_needs_help_and_why(world, course):
     assert set(found) == {"Ben Bloggs", "Cleo Clay"}
     found = reasons(matrix_service.students_needing_help(db.session, world.admin, course, now=now,
                                                          inactive_days=30, failed_attempts=4))
-    assert found["Ben Bloggs"] == ("Completed 0 of 3 lessons; the median in Cohort A is 0.5.",)
+    assert found["Ben Bloggs"] == ("Read 0 of 3 lessons; the median in Cohort A is 0.5.",)
 
 
 def test_a_passed_quiz_is_not_a_sign_however_many_failures_before(world, course):
@@ -257,8 +272,8 @@ def test_student_page_shows_lessons_attempts_answers_and_marks(client, auth, wor
     text = text_of(body)
     assert "<h1>Ana Example</h1>" in body
     first = f"{world.t0:%d %b %Y %H:%M}"
-    assert f"1. Alpha lesson ✔ Completed {first} {first} 1 5 min" in text
-    assert "100% ✔ passed 1 attempt" in text and "3. Gamma lesson – Not started — — 0 — — no quiz" in text
+    assert f"1. Alpha lesson ✔ Mastered {first} {first} 1 5 min" in text
+    assert "100% ✔ passed 1 attempt" in text and "3. Gamma lesson ○ Not started — — 0 — — no quiz" in text
     assert "Check: Alpha: attempt 1 Quiz version 1 State submitted" in text and "Score 5 of 5 (100%) ✔ passed" in text
     assert "Omega; Delta 2 of 2" in text and "Alpha letter 1 of 1" in text and "zetasecretword 1 of 1" in text
     attempt_id = re.search(r'href="/attempts/(\d+)/review"', body).group(1)
@@ -313,7 +328,7 @@ def test_student_json_has_lessons_grades_and_attempts(client, auth, world):
     data = response.get_json()
     assert data["student"]["name"] == "Dan Doe" and data["course"] == "test-course"
     assert [(lesson["lesson"], lesson["state"]) for lesson in data["lessons"]] == [
-        ("alpha", "completed"), ("beta", "completed"), ("gamma", "completed")]
+        ("alpha", "mastered"), ("beta", "mastered"), ("gamma", "mastered")]
     assert data["lessons"][0]["quiz"]["passed"] is True and data["final"]["grade_percent"] == 100.0
     assert [(a["quiz"], a["attempt"], a["version"], a["percent"]) for a in data["attempts"]] == [
         ("alpha-check", 1, 1, 100.0), ("beta-check", 1, 1, 100.0), ("final", 1, 1, 100.0)]
