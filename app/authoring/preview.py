@@ -255,7 +255,7 @@ def preview_page(quiz_id: int):
     settings = settings_of(run.version)
     pages = pages_of(run, settings.questions_per_page)
     page = min(max(request.args.get("page", 1, type=int), 1), len(pages))
-    views = question_views(run, pages[page - 1], answers_of(preview), immediate=settings.immediate)
+    views = question_views(run, pages[page - 1], answers_of(preview), immediate=settings.immediate, course=quiz.course)
     return render_template("authoring/preview/attempt.html", quiz=quiz, preview=preview, settings=settings,
                            views=views, page=page, pages=len(pages), form=AttemptPageForm(page=page),
                            banner=BANNER)
@@ -348,7 +348,7 @@ def preview_review(quiz_id: int):
     run = run_of(preview)
     settings = settings_of(run.version)
     shows = review_items_for(settings, phase)
-    views = question_views(run, list(run.question_ids), answers_of(preview), review_items=shows)
+    views = question_views(run, list(run.question_ids), answers_of(preview), review_items=shows, course=quiz.course)
     return render_template("authoring/preview/review.html", quiz=quiz, preview=preview, settings=settings,
                            views=views, shows=shows, phase=phase, form=StartAttemptForm(), banner=BANNER)
 

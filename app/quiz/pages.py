@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.engine import Grade
+from app.engine.presentation import answer_marks
 from app.engine.responses import response_fields
-from app.models import Attempt, Response
+from app.models import Attempt, Course, Response
 from app.services.attempts import engine_questions
 
 
@@ -25,6 +26,10 @@ class QuestionView:
     fields: dict[str, list[str]]
     source_lesson: str = ""
     source_heading: str = ""
+    # What a re-read link names: the section's heading (the lesson's title when the source names no heading),
+    # and the lesson it is in; empty when the course is not known or no longer has that section.
+    section_title: str = ""
+    lesson_title: str = ""
     locked: bool = False
     tries: int = 0
     check: Grade | None = None
@@ -64,14 +69,41 @@ class ReviewView:
     correct_fields: dict[str, list[str]] | None
     source_lesson: str
     source_heading: str
+    # Per part of the student's answer, "right", "partly" or "wrong" (see engine.presentation.answer_marks);
+    # None when the review options do not show correctness.
+    parts: dict[str, str] | None = None
+    # The answer as it was graded (repeats dropped, unknown ids ignored), for partials that show the graded
+    # form rather than the raw fields (ordering).
+    graded_fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+def lesson_sections(course: Course | None) -> dict[tuple[str, str], tuple[str, str]]:
+    """Each section a question's source may name, (lesson key, heading id) -> (heading text, lesson title)."""
+    if course is None:
+        return {}
+    sections = {}
+    for lesson in course.lessons:
+        # A source naming only the lesson ("alpha" or "alpha#") sends the student to its top.
+        sections[(lesson.key, "")] = (lesson.title, lesson.title)
+        for heading in lesson.headings or ():
+            sections[(lesson.key, heading["id"])] = (heading["text"], lesson.title)
+    return sections
 
 
 def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Response],
-                   review_items: frozenset[str] | None = None, immediate: bool = False) -> list[QuestionView]:
-    """Views of some of an attempt's questions, numbered by their place in the attempt."""
+                   review_items: frozenset[str] | None = None, immediate: bool = False,
+                   course: Course | None = None) -> list[QuestionView]:
+    """Views of some of an attempt's questions, numbered by their place in the attempt.
+
+    `course` names the sections that re-read links point to; an attempt's own course is used when not given
+    (a preview passes its quiz's course).
+    """
     version = attempt.version
     definitions = {q["id"]: q for q in version.questions}
     engines = engine_questions(version)
+    if course is None and isinstance(attempt, Attempt):
+        course = attempt.quiz.course
+    sections = lesson_sections(course)
     views = []
     for qid in qids:
         definition, question = definitions[qid], engines[qid]
@@ -86,9 +118,12 @@ def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Respo
                 check = question.grade(question.normalize(response.checked_raw))
             else:
                 changed = True
+        source = definition["source"]
+        section_title, lesson_title = sections.get((source["lesson"], source["heading"]), ("", ""))
         review = None
         if review_items is not None:
-            grade = question.grade(question.normalize(fields))
+            answer = question.normalize(fields)
+            grade = question.grade(answer)
             review = ReviewView(
                 correct=grade.correct if "correctness" in review_items else None,
                 marks=response.marks if response and "score" in review_items else None,
@@ -99,12 +134,15 @@ def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Respo
                 if "correct_answers" in review_items else None,
                 source_lesson=definition["source"]["lesson"],
                 source_heading=definition["source"]["heading"],
+                parts=answer_marks(question, answer) if "correctness" in review_items else None,
+                graded_fields=response_fields(answer),
             )
         views.append(QuestionView(
             number=attempt.question_ids.index(qid) + 1, id=qid, kind=definition["type"],
             points=definition["points"], prompt_html=definition["prompt_html"], public=question.public(order),
             html=definition["html"], fields=fields, source_lesson=definition["source"]["lesson"],
-            source_heading=definition["source"]["heading"], locked=bool(response and response.locked),
+            source_heading=definition["source"]["heading"], section_title=section_title, lesson_title=lesson_title,
+            locked=bool(response and response.locked),
             tries=response.tries if response else 0, check=check, changed_since_check=changed, review=review,
         ))
     return views

@@ -199,7 +199,7 @@ def test_pages_and_shuffles_are_what_a_student_gets_with_the_same_seed(client, i
     # The student's attempt draws from the preview's seed: every draw, shuffle and order must then agree.
     seed = preview.seed  # read here: the patched function runs inside the request, away from this session
     monkeypatch.setattr(attempt_service.secrets, "randbelow", lambda _bound: seed)
-    started = client.post(f"{COURSE}/quizzes/{quiz_key}/start", data={"csrf_token": token})
+    started = client.post(f"{COURSE}/quizzes/{quiz_key}/start", data={"csrf_token": token, "confirm": "1"})
     monkeypatch.undo()
     attempt = db.session.get(Attempt, int(started.headers["Location"].rsplit("/", 1)[1]))
     assert attempt.seed == preview.seed
@@ -247,11 +247,11 @@ def test_review_shows_both_phases_of_the_review_options(client, instructor):
     # after_submit: [score]
     review = html(client, url(quiz, "/review"))
     assert "Grade: <strong>100%" in review
-    assert "✔</span> Correct" not in review and "Show the correct answer" not in review
+    assert "✔</span> Correct" not in review and "Correct answer" not in review
     assert f'href="{url(quiz, "/review?after=close")}"' in review
     # after_close: everything
     closed = html(client, url(quiz, "/review?after=close"))
-    assert closed.count("✔</span> Correct") == 3 and "Show the correct answer" in closed
+    assert closed.count("✔</span> Correct") == 3 and "Correct answer" in closed
     assert '<strong aria-current="page">After the quiz closes</strong>' in closed
 
 
