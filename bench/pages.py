@@ -49,7 +49,8 @@ def signed_in_client(app):
     # Signing in starts a fresh session, and with it a fresh CSRF token.
     page = client.get("/courses/cyber-diplomacy").get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    started = client.post("/courses/cyber-diplomacy/quizzes/final-assessment/start", data={"csrf_token": token})
+    started = client.post("/courses/cyber-diplomacy/quizzes/final-assessment/start",
+                          data={"csrf_token": token, "confirm": "1"})
     return client, started.headers["Location"]
 
 

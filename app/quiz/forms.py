@@ -10,7 +10,9 @@ from wtforms.validators import Optional
 
 
 class StartAttemptForm(FlaskForm):
-    """Start (or resume) an attempt."""
+    """Start (or resume) an attempt; `confirm` is "1" once the student confirmed a limited or timed start."""
+
+    confirm = HiddenField()
 
 
 class AttemptPageForm(FlaskForm):
@@ -18,6 +20,8 @@ class AttemptPageForm(FlaskForm):
 
     page = IntegerField(validators=[Optional()])
     go = HiddenField()
+    # The id of the text field where Enter was pressed (set by attempt.js), so the page can return to it.
+    focus = HiddenField()
 
 
 class SubmitAttemptForm(FlaskForm):

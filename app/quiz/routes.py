@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -9,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app.database import writes
 from app.engine.draws import draw_summary
-from app.engine.quiz_rules import attempts_left, not_open_refusal, review_items, start_refusal
+from app.engine.quiz_rules import attempts_left, review_items
 from app.extensions import db
 from app.models import Attempt, Course, Quiz, QuizVersion, Response, User, utcnow
 from app.permissions import can_review_attempt, can_take_attempt, can_view_quiz, require, require_visible
@@ -20,7 +23,14 @@ from app.security import no_store
 from app.services import attempts as attempt_service
 from app.services.grades import course_quiz_grades
 
-TIME_UP = "Your time ran out: the attempt was submitted with the answers saved before the deadline."
+# The id of an answer field on an attempt page (QuestionView.dom_id with the "a" prefix): q<number>-a-...
+FIELD_ID = re.compile(r"q(\d{1,4})-a-[\w-]{1,80}")
+
+
+@bp.app_template_filter("utc")
+def utc(moment: datetime) -> datetime:
+    """A moment in UTC, for <time datetime="...Z"> and the no-script "UTC" text."""
+    return moment.astimezone(UTC)
 
 
 @bp.route("/courses/<course_key>/quizzes/<quiz_key>")
@@ -28,14 +38,17 @@ TIME_UP = "Your time ran out: the attempt was submitted with the answers saved b
 @writes
 @no_store
 def quiz(course_key: str, quiz_key: str):
-    """The quiz's rules, the student's attempts and grade, and a button to start or continue."""
+    """The quiz's rules, the student's attempts and grade, and a button to start or continue.
+
+    With `?start=1`, and a new attempt that would spend a limited attempt or start a clock, the page is
+    the confirmation step instead: what starting commits the student to, "Start now" and "Not now".
+    """
     quiz = _quiz_or_404(course_key, quiz_key)
     require(can_view_quiz(current_user, quiz))
     now = utcnow()
-    current = attempt_service.open_attempt(db.session, current_user.id, quiz.id)
-    if current is not None and attempt_service.close_if_overdue(db.session, current, now):
-        flash(attempt_service.CLOSED_MESSAGES.get(current.closed_by, TIME_UP), "info")
-        current = None
+    current, closed = attempt_service.current_attempt(db.session, current_user.id, quiz.id, now)
+    if closed:
+        flash(closed, "info")
     db.session.commit()
     version = db.session.get(QuizVersion, quiz.current_version_id)
     settings = attempt_service.settings_of(version)
@@ -46,28 +59,37 @@ def quiz(course_key: str, quiz_key: str):
         select(Attempt).options(selectinload(Attempt.version))
         .where(Attempt.user_id == current_user.id, Attempt.quiz_id == quiz.id).order_by(Attempt.number)
     ).all()
+    refusal = attempt_service.quiz_refusal(settings, current, len(attempts), now)
+    terms = attempt_service.start_terms(settings, len(attempts))
+    if request.args.get("start") and current is None and refusal is None and terms.needs_confirmation:
+        return render_template("quiz/start.html", quiz=quiz, settings=settings, terms=terms,
+                               per_attempt=per_attempt, form=StartAttemptForm(confirm="1"))
     grade = course_quiz_grades(db.session, quiz.course_id, current_user.id).get(quiz.id)
-    refusal = not_open_refusal(settings, now) if current else start_refusal(settings, len(attempts), now)
     # What reviews show follows the quiz as it is now, for attempts on every version.
     shown = review_items(settings, now)
     shows = {attempt.id: shown for attempt in attempts}
     return render_template(
         "quiz/quiz.html", quiz=quiz, version=version, settings=settings, attempts=attempts, current=current,
         grade=grade, refusal=refusal, left=attempts_left(settings, len(attempts)), shows=shows,
-        form=StartAttemptForm(), per_attempt=per_attempt, drawn_by=drawn_by,
+        form=StartAttemptForm(), per_attempt=per_attempt, drawn_by=drawn_by, terms=terms,
     )
 
 
 @bp.route("/courses/<course_key>/quizzes/<quiz_key>/start", methods=["POST"])
 @login_required
 def start(course_key: str, quiz_key: str):
-    """Start a new attempt (or resume the open one)."""
+    """Start a new attempt (or resume the open one); a limited or timed one only once the student confirmed."""
     quiz = _quiz_or_404(course_key, quiz_key)
     require(can_view_quiz(current_user, quiz))
-    if not StartAttemptForm().validate_on_submit():
+    form = StartAttemptForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        attempt = attempt_service.start_attempt(db.session, current_user.id, quiz)
+        attempt = attempt_service.start_attempt(db.session, current_user.id, quiz, confirmed=form.confirm.data == "1")
+    except attempt_service.ConfirmationNeeded:
+        db.session.rollback()
+        # A plain or forged POST starts nothing: the student sees what starting costs and decides there.
+        return redirect(url_for("quiz.quiz", course_key=course_key, quiz_key=quiz_key, start=1), 303)
     except attempt_service.AttemptRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
@@ -82,32 +104,36 @@ def start(course_key: str, quiz_key: str):
 @no_store
 def attempt(attempt_id: int):
     """One page of an attempt in progress."""
-    attempt = _open_attempt_or_redirect(attempt_id)
-    if not isinstance(attempt, Attempt):
-        return attempt
+    attempt = _takeable_attempt(attempt_id)
     settings = attempt_service.settings_of(attempt.version)
     pages = pages_of(attempt, settings.questions_per_page)
     page = min(max(request.args.get("page", 1, type=int), 1), len(pages))
     responses = _responses(attempt.id, pages[page - 1])
     views = question_views(attempt, pages[page - 1], responses, immediate=settings.immediate)
+    problems = attempt_service.answer_problems(attempt, {qid: row.raw for qid, row in responses.items()})
     form = AttemptPageForm(page=page)
     return render_template("quiz/attempt.html", attempt=attempt, quiz=attempt.quiz, settings=settings,
-                           views=views, page=page, pages=len(pages), form=form,
+                           views=views, page=page, pages=len(pages), form=form, problems=problems,
                            deadline=attempt_service.attempt_deadline(attempt))
 
 
 @bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
 @login_required
 def save(attempt_id: int):
-    """Save the answers on a page, then go where the student asked (or answer 204 to autosave)."""
-    attempt = _attempt_or_404(attempt_id)
+    """Save the answers on a page, then go where the student asked (or answer 204 to autosave).
+
+    A page whose answers need fixing (an ordering with one item in two positions) is saved as typed,
+    but the student stays on it, at the question, until it is fixed.
+    """
+    attempt = db.get_or_404(Attempt, attempt_id)
     require_visible(can_take_attempt(current_user, attempt))
     form = AttemptPageForm()
     if not form.validate_on_submit():
         abort(400)
     autosave = request.headers.get("X-Parley-Autosave") == "1"
+    posted = posted_answers(request.form)
     try:
-        attempt_service.save_answers(db.session, attempt, posted_answers(request.form))
+        attempt_service.save_answers(db.session, attempt, posted)
     except attempt_service.AttemptPaused as paused:
         db.session.rollback()
         if autosave:
@@ -125,16 +151,36 @@ def save(attempt_id: int):
         return "", 204
     page = form.page.data or 1
     go = form.go.data or request.form.get("go", "")
-    if go == "finish":
-        return redirect(url_for("quiz.summary", attempt_id=attempt.id))
     if go.startswith("check:"):
         return _check(attempt, go.removeprefix("check:"), page)
+    problems = attempt_service.answer_problems(attempt, {qid: posted[qid] for qid in attempt.question_ids
+                                                         if qid in posted})
+    if problems:
+        flash("Your answers are saved, but one needs fixing before you go on: see the message at the question.",
+              "error")
+        return redirect(url_for("quiz.attempt", attempt_id=attempt.id, page=page,
+                                _anchor=f"question-{next(iter(problems))}"))
+    if go == "finish":
+        return redirect(url_for("quiz.summary", attempt_id=attempt.id))
+    if go == "save":
+        return _back_to_field(attempt, page, form.focus.data or "")
     target = page + 1 if go == "next" else page - 1 if go == "previous" else page
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id, page=max(target, 1)))
 
 
+def _back_to_field(attempt: Attempt, page: int, focus: str):
+    """After Enter in a text answer: the same page, at the same question, naming the field to focus again."""
+    match = FIELD_ID.fullmatch(focus)
+    number = int(match.group(1)) if match else 0
+    if not 1 <= number <= len(attempt.question_ids):
+        return redirect(url_for("quiz.attempt", attempt_id=attempt.id, page=page))
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id, page=page, focus=focus,
+                            _anchor=f"question-{attempt.question_ids[number - 1]}"))
+
+
 def _check(attempt: Attempt, qid: str, page: int):
     """Immediate mode: grade one question now and show its feedback."""
+    back = redirect(url_for("quiz.attempt", attempt_id=attempt.id, page=page, _anchor=f"question-{qid}"))
     try:
         attempt_service.check_answer(db.session, attempt, qid, posted_answers(request.form).get(qid, {}))
     except attempt_service.AttemptPaused as paused:
@@ -145,8 +191,13 @@ def _check(attempt: Attempt, qid: str, page: int):
         db.session.commit()
         flash(str(closed), "info")
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    except attempt_service.AnswerNeedsFixing:
+        # The answer is kept as typed and no try is counted; the page shows what to fix at the question.
+        db.session.commit()
+        flash("This answer was saved but not checked: it needs fixing first (see the question).", "error")
+        return back
     db.session.commit()
-    return redirect(url_for("quiz.attempt", attempt_id=attempt.id, page=page, _anchor=f"question-{qid}"))
+    return back
 
 
 @bp.route("/attempts/<int:attempt_id>/summary")
@@ -154,17 +205,16 @@ def _check(attempt: Attempt, qid: str, page: int):
 @writes
 @no_store
 def summary(attempt_id: int):
-    """Before submitting: which questions are answered, and the submit button."""
-    attempt = _open_attempt_or_redirect(attempt_id)
-    if not isinstance(attempt, Attempt):
-        return attempt
+    """Before submitting: which questions are answered or need fixing, and the submit button."""
+    attempt = _takeable_attempt(attempt_id)
     settings = attempt_service.settings_of(attempt.version)
-    answered = {r.question_id for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt.id))
-                if any(value.strip() for values in r.raw.values() for value in values)}
+    responses = _responses(attempt.id, list(attempt.question_ids))
+    answered = attempt_service.answered_questions(responses)
+    problems = attempt_service.answer_problems(attempt, {qid: row.raw for qid, row in responses.items()})
     pages = pages_of(attempt, settings.questions_per_page)
     page_of = {qid: number for number, ids in enumerate(pages, start=1) for qid in ids}
     return render_template("quiz/summary.html", attempt=attempt, quiz=attempt.quiz, settings=settings,
-                           answered=answered, page_of=page_of, form=SubmitAttemptForm(),
+                           answered=answered, problems=problems, page_of=page_of, form=SubmitAttemptForm(),
                            deadline=attempt_service.attempt_deadline(attempt))
 
 
@@ -172,11 +222,18 @@ def summary(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     """Grade the attempt once; repeated submits land on the same result."""
-    attempt = _attempt_or_404(attempt_id)
+    attempt = db.get_or_404(Attempt, attempt_id)
     require_visible(can_take_attempt(current_user, attempt))
     if not SubmitAttemptForm().validate_on_submit():
         abort(400)
-    graded = attempt_service.submit_attempt(db.session, attempt)
+    try:
+        graded = attempt_service.submit_attempt(db.session, attempt)
+    except attempt_service.AnswerNeedsFixing as unfinished:
+        db.session.rollback()
+        count = len(unfinished.problems)
+        flash(f"Not submitted yet: {count} answer{'' if count == 1 else 's'} need{'s' if count == 1 else ''} "
+              "fixing first (see below).", "error")
+        return redirect(url_for("quiz.summary", attempt_id=attempt.id))
     db.session.commit()
     if graded:
         flash("Your attempt has been submitted.", "success")
@@ -188,7 +245,7 @@ def submit(attempt_id: int):
 @no_store
 def review(attempt_id: int):
     """A submitted attempt, showing what the quiz's review options allow now."""
-    attempt = _attempt_or_404(attempt_id)
+    attempt = db.get_or_404(Attempt, attempt_id)
     require_visible(can_review_attempt(current_user, attempt))
     if attempt.state != "submitted":
         return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
@@ -209,36 +266,27 @@ def _responses(attempt_id: int, qids: list[str]) -> dict[str, Response]:
 
 
 def _quiz_or_404(course_key: str, quiz_key: str) -> Quiz:
-    quiz = db.session.scalars(select(Quiz).join(Course, Course.id == Quiz.course_id)
-                              .where(Course.key == course_key, Quiz.key == quiz_key)).one_or_none()
+    quiz = db.one_or_404(select(Quiz).join(Course, Course.id == Quiz.course_id)
+                         .where(Course.key == course_key, Quiz.key == quiz_key))
     # A quiz never published is a draft in authoring: to students it does not exist yet.
-    if quiz is None or quiz.current_version_id is None:
+    if quiz.current_version_id is None:
         abort(404)
     return quiz
 
 
-def _open_attempt_or_redirect(attempt_id: int):
-    """The student's own attempt if it still takes answers; else (time up, or submitted) a redirect to its review."""
-    attempt = _attempt_or_404(attempt_id)
+def _takeable_attempt(attempt_id: int) -> Attempt:
+    """The student's own attempt if it takes answers now; else the request ends in a redirect (review or quiz)."""
+    attempt = db.get_or_404(Attempt, attempt_id)
     require_visible(can_take_attempt(current_user, attempt))
-    if attempt.state == "in_progress" and attempt_service.close_if_overdue(db.session, attempt):
-        db.session.commit()
-        flash(attempt_service.CLOSED_MESSAGES.get(attempt.closed_by, TIME_UP), "info")
-    if attempt.state != "in_progress":
-        return redirect(url_for("quiz.review", attempt_id=attempt.id))
-    paused = not_open_refusal(attempt_service.current_settings(attempt.quiz), utcnow())
-    if paused:
-        flash(paused, "info")
-        return _to_quiz_page(attempt)
-    return attempt
+    blocked = attempt_service.not_taking(db.session, attempt)
+    if blocked is None:
+        return attempt
+    db.session.commit()  # keep the closing of an overdue attempt: abort() below would otherwise roll it back
+    if blocked.message:
+        flash(blocked.message, "info")
+    abort(redirect(url_for("quiz.review", attempt_id=attempt.id)) if blocked.to_review else _to_quiz_page(attempt))
 
 
 def _to_quiz_page(attempt: Attempt):
     return redirect(url_for("quiz.quiz", course_key=attempt.quiz.course.key, quiz_key=attempt.quiz.key))
 
-
-def _attempt_or_404(attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
-        abort(404)
-    return attempt

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +46,50 @@ class AttemptClosed(Exception):
 
 class AttemptPaused(Exception):
     """The attempt is still open but takes no answers now: its quiz has not opened (yet, or again)."""
+
+
+class ConfirmationNeeded(Exception):
+    """A new attempt would use up a limited attempt or start a clock: the student must confirm first."""
+
+    def __init__(self, terms: StartTerms):
+        super().__init__("Please confirm before starting: this attempt counts against your limit or is timed.")
+        self.terms = terms
+
+
+class AnswerNeedsFixing(Exception):
+    """An answer cannot be checked or submitted as it stands; `problems` says why, by question id."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class StartTerms:
+    """What starting a new attempt commits the student to, shown on the confirmation step."""
+
+    number: int
+    allowed: int | None  # None: unlimited attempts
+    time_limit_seconds: int | None
+    closes: datetime | None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether starting spends one of a limited number of attempts or starts a clock."""
+        return self.allowed is not None or bool(self.time_limit_seconds)
+
+    @property
+    def left_after(self) -> int | None:
+        """How many attempts remain once this one has started (None: unlimited)."""
+        return None if self.allowed is None else max(0, self.allowed - self.number)
+
+
+@dataclass(frozen=True)
+class NotTaking:
+    """Why an attempt's pages cannot be shown now: where the student goes instead, and what to tell them."""
+
+    to_review: bool  # True: the attempt is submitted (maybe just now); False: back to the quiz page (paused)
+    message: str | None
 
 
 # Versions never change, so their built engine questions can be kept per process.
@@ -92,8 +137,50 @@ def open_attempt(session: Session, user_id: int, quiz_id: int) -> Attempt | None
                                                  Attempt.state == "in_progress")).first()
 
 
-def start_attempt(session: Session, user_id: int, quiz: Quiz, now: datetime | None = None) -> Attempt:
-    """Resume the open attempt, or start a new one with its draw, order and deadline fixed now."""
+def start_terms(settings: QuizSettings, used: int) -> StartTerms:
+    """The terms of the attempt a student who has used `used` attempts would start now."""
+    return StartTerms(number=used + 1, allowed=settings.attempts, time_limit_seconds=settings.time_limit_seconds,
+                      closes=settings.closes)
+
+
+def current_attempt(session: Session, user_id: int, quiz_id: int,
+                    now: datetime | None = None) -> tuple[Attempt | None, str | None]:
+    """The student's attempt in progress at this quiz, closing it first if it may take no more answers.
+
+    Returns the attempt (None if there is none, or it was just closed) and, when it was closed now, the
+    message that tells the student why.
+    """
+    current = open_attempt(session, user_id, quiz_id)
+    if current is not None and close_if_overdue(session, current, now):
+        return None, CLOSED_MESSAGES.get(current.closed_by, CLOSED_MESSAGES["timeout"])
+    return current, None
+
+
+def quiz_refusal(settings: QuizSettings, current: Attempt | None, used: int, now: datetime) -> str | None:
+    """Why the quiz page offers neither continue (quiz paused) nor start (closed, not open, no attempts left)."""
+    return not_open_refusal(settings, now) if current is not None else start_refusal(settings, used, now)
+
+
+def not_taking(session: Session, attempt: Attempt, now: datetime | None = None) -> NotTaking | None:
+    """None if the attempt takes answers now; else (closing it if its time ran out) where the student goes."""
+    now = now or utcnow()
+    if attempt.state == "in_progress" and close_if_overdue(session, attempt, now):
+        return NotTaking(to_review=True, message=CLOSED_MESSAGES.get(attempt.closed_by, CLOSED_MESSAGES["timeout"]))
+    if attempt.state != "in_progress":
+        return NotTaking(to_review=True, message=None)
+    paused = not_open_refusal(current_settings(attempt.quiz), now)
+    if paused:
+        return NotTaking(to_review=False, message=paused)
+    return None
+
+
+def start_attempt(session: Session, user_id: int, quiz: Quiz, now: datetime | None = None,
+                  confirmed: bool = True) -> Attempt:
+    """Resume the open attempt, or start a new one with its draw, order and deadline fixed now.
+
+    A handler acting on a student's click passes `confirmed` as the student gave it: a new attempt that
+    spends a limited attempt or starts a clock is then refused (ConfirmationNeeded) until they confirm.
+    """
     now = now or utcnow()
     current = open_attempt(session, user_id, quiz.id)
     if current is not None and close_if_overdue(session, current, now):
@@ -108,6 +195,9 @@ def start_attempt(session: Session, user_id: int, quiz: Quiz, now: datetime | No
     refusal = start_refusal(settings, used, now)
     if refusal:
         raise AttemptRefused(refusal)
+    terms = start_terms(settings, used)
+    if not confirmed and terms.needs_confirmation:
+        raise ConfirmationNeeded(terms)
     seed = secrets.randbelow(2**31)
     ids, orders = draw_questions(version, settings, seed)
     attempt = Attempt(
@@ -220,6 +310,11 @@ def check_answer(session: Session, attempt: Attempt, qid: str, fields: Mapping[s
     if response is not None and response.locked:
         return question.grade(question.normalize(response.raw)), response
     _upsert_response(session, attempt.id, qid, clean_fields(fields), now)
+    problems = answer_problems(attempt, {qid: fields})
+    if problems:
+        # Kept as typed, but not graded: a repeated item would be graded as a half-right order and cost a try.
+        session.flush()
+        raise AnswerNeedsFixing(problems)
     response = _response_for_update(session, attempt.id, qid)
     grade = question.grade(question.normalize(response.raw))
     response.tries += 1
@@ -234,8 +329,16 @@ def check_answer(session: Session, attempt: Attempt, qid: str, fields: Mapping[s
 
 def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = None,
                    closed_by: str = "student") -> bool:
-    """Grade and close the attempt exactly once; False if it was already submitted (double click, second tab)."""
+    """Grade and close the attempt exactly once; False if it was already submitted (double click, second tab).
+
+    A student's own submit is refused (AnswerNeedsFixing) while an answer needs fixing; closing by the
+    clock or by withdrawal grades the answers as they stand.
+    """
     now = now or utcnow()
+    if closed_by == "student" and attempt.state == "in_progress":
+        problems = saved_answer_problems(session, attempt)
+        if problems:
+            raise AnswerNeedsFixing(problems)
     # The conditional update is the lock: of two concurrent submits, only one changes a row.
     claimed = session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "in_progress")
@@ -269,6 +372,60 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = No
     attempt.percent = round(percent(total, maximum), 7)
     session.flush()
     return True
+
+
+def answer_problems(attempt: Attempt, answers: Mapping[str, Mapping[str, list[str]]]) -> dict[str, str]:
+    """What must be fixed in these answers before they are checked or submitted, by question id.
+
+    Today that is an ordering that puts one item in two positions: graded, it would silently earn the
+    pairs it happens to keep, so the student is asked to choose a different item instead.
+    """
+    questions = engine_questions(attempt.version)
+    problems = {}
+    for qid, fields in answers.items():
+        question = questions.get(qid)
+        if question is None or question.kind != "ordering":
+            continue
+        message = ordering_problem(question.public(attempt.orders.get(qid))["items"], fields.get("answer", []))
+        if message:
+            problems[qid] = message
+    return problems
+
+
+def ordering_problem(items: list[dict[str, str]], values: list[str] | str) -> str | None:
+    """The message for an ordering answer that places one item in several positions, or None."""
+    if isinstance(values, str):
+        values = [values]
+    if len(values) == 1 and "," in values[0]:
+        values = values[0].split(",")
+    texts = {item["id"]: item["text"] for item in items}
+    positions: dict[str, list[int]] = {}
+    for position, value in enumerate(values, start=1):
+        if isinstance(value, str) and value.strip() in texts:
+            positions.setdefault(value.strip(), []).append(position)
+    repeated = [f"‘{texts[item]}’ is in positions {_and_list(places)}"
+                for item, places in positions.items() if len(places) > 1]
+    if not repeated:
+        return None
+    return f"Each position needs a different item: {'; '.join(repeated)}."
+
+
+def _and_list(numbers: list[int]) -> str:
+    words = [str(number) for number in numbers]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def saved_answer_problems(session: Session, attempt: Attempt) -> dict[str, str]:
+    """What must be fixed in the attempt's saved answers before it can be submitted, by question id."""
+    raws = dict(session.execute(select(Response.question_id, Response.raw)
+                                .where(Response.attempt_id == attempt.id)).all())
+    return answer_problems(attempt, raws)
+
+
+def answered_questions(responses: Mapping[str, Response]) -> set[str]:
+    """The questions whose saved answer holds something (a blank or cleared answer does not count)."""
+    return {qid for qid, response in responses.items()
+            if any(str(value).strip() for values in (response.raw or {}).values() for value in values)}
 
 
 def final_fraction(question: QuestionType, response: Response, settings: QuizSettings) -> float:

@@ -127,7 +127,10 @@ def activate(page: Page, text: str, url: str, *, key: str = "Enter") -> None:
 def start_attempt(page: Page, quiz: str = QUIZ) -> None:
     """From the quiz page, start an attempt with the keyboard."""
     page.goto(quiz)
-    activate(page, "Start the quiz", "**/attempts/*")
+    activate(page, "Start the quiz", re.compile(r"(/attempts/\d+|\?start=1)$"))
+    if page.url.endswith("?start=1"):  # a quiz with limited attempts or a clock asks first
+        audit(page)
+        activate(page, "Start now", "**/attempts/*")
 
 
 def pick_radio(page: Page, label: str) -> None:
@@ -223,15 +226,15 @@ def test_open_a_lesson_and_mark_it_complete(live_server, browser_page, learner):
 
     activate(page, "Alpha lesson", f"**{COURSE}/lessons/alpha")
     expect(page.locator("h1")).to_have_text("Alpha lesson")
-    activate(page, "Mark as complete", f"**{QUIZ}")
+    activate(page, "Mark as read", f"**{QUIZ}")
     expect(page.locator("h1")).to_have_text("Check: Alpha")
 
-    # Back to the course through the breadcrumb: the lesson now says, in words, that it is completed.
+    # Back to the course through the breadcrumb: the lesson now says, in words, that it is read.
     activate(page, "Test Course", f"**{COURSE}")
     alpha = page.locator("li.lesson-item").filter(has=page.get_by_role("link", name="Alpha lesson", exact=True))
-    expect(alpha.locator(".state").first).to_have_text("Completed")
+    expect(alpha.locator(".state").first).to_contain_text("Read, quiz not yet passed")
     beta = page.locator("li.lesson-item").filter(has=page.get_by_role("link", name="Beta lesson", exact=True))
-    expect(beta.locator(".state").first).to_have_text("Not started")
+    expect(beta.locator(".state").first).to_contain_text("Not started")
     expect(page.locator(".progress-card")).to_contain_text("1 of 3 lessons read")
 
 
