@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, redirect, url_for
+from werkzeug.wrappers import Response
 
 from app.config import load_config
 from app.extensions import csrf, db, limiter, login_manager, migrate
@@ -46,7 +47,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(statistics_bp)
 
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says; answer with the SVG, not a 404.
+    app.add_url_rule("/favicon.ico", endpoint="favicon", view_func=_favicon)
+
     from app.cli import register_commands
 
     register_commands(app)
     return app
+
+
+def _favicon() -> Response:
+    """Redirect the conventional icon address to the site's SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
