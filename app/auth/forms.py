@@ -1,4 +1,4 @@
-"""Forms for signing in, registering, changing a password and choosing one through a reset link."""
+"""Forms for signing in, registering, the account page and choosing a password through a reset link."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
@@ -9,6 +9,7 @@ from app.passwords import MAX_LENGTH, RULE, password_problem
 # One "@" with something on both sides and a dot in the domain. WTForms' Email() validator needs the
 # email_validator package, which Parley does not depend on, so registration would crash without it.
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+NAME_MAX = 120  # the user.name column's length
 
 
 class AcceptablePassword:
@@ -27,11 +28,34 @@ class AcceptablePassword:
             raise ValidationError(problem)
 
 
+def _name_field() -> StringField:
+    """The full name, checked alike at registration and on the account page."""
+    return StringField("Full name", validators=[
+        DataRequired(message="Enter your full name."),
+        Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters for your name (shorten it)."),
+    ])
+
+
+def _new_password_field(label: str, *, email_field: str | None = None, name_field: str | None = None):
+    """A password being chosen, with the rule it must meet shown next to it."""
+    return PasswordField(label, validators=[DataRequired(message="Enter the password you want to use."),
+                                            AcceptablePassword(email_field, name_field)], description=RULE)
+
+
+def _repeat_field(label: str) -> PasswordField:
+    """The chosen password typed again, so a typo does not lock the owner out."""
+    return PasswordField(label, validators=[
+        DataRequired(message="Type the same password again here."),
+        EqualTo("password", message="The passwords do not match. Type the same password in both fields."),
+    ])
+
+
 class LoginForm(FlaskForm):
     """Email and password, with an optional remember-me."""
 
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    email = EmailField("Email", validators=[DataRequired(message="Enter your email address."), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password."),
+                                                     Length(max=MAX_LENGTH)])
     remember = BooleanField("Keep me signed in on this device")
     next = HiddenField()
 
@@ -39,21 +63,20 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     """A new student account."""
 
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254),
-                                          Regexp(EMAIL_SHAPE, message="Enter a valid email address.")])
-    password = PasswordField("Password", validators=[DataRequired(), AcceptablePassword("email", "name")],
-                             description=RULE)
-    confirm = PasswordField("Repeat password",
-                            validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")])
+    name = _name_field()
+    email = EmailField("Email", validators=[
+        DataRequired(message="Enter your email address."),
+        Length(max=254, message="Use an email address of at most 254 characters."),
+        Regexp(EMAIL_SHAPE, message="Enter a valid email address.")])
+    password = _new_password_field("Password", email_field="email", name_field="name")
+    confirm = _repeat_field("Repeat password")
 
 
 class ResetPasswordForm(FlaskForm):
     """A new password typed twice, chosen through a one-time reset link."""
 
-    password = PasswordField("New password", validators=[DataRequired(), AcceptablePassword()], description=RULE)
-    confirm = PasswordField("Repeat the new password",
-                            validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")])
+    password = _new_password_field("New password")
+    confirm = _repeat_field("Repeat the new password")
 
     def __init__(self, *args, account_email: str = "", account_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,6 +88,11 @@ class ResetPasswordForm(FlaskForm):
 class ChangePasswordForm(ResetPasswordForm):
     """The current password, and a new one typed twice."""
 
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    current = PasswordField("Current password", validators=[DataRequired(message="Enter your current password."),
+                                                            Length(max=MAX_LENGTH)])
 
 
+class ChangeNameForm(FlaskForm):
+    """The signed-in person's own name, checked as at registration."""
+
+    name = _name_field()

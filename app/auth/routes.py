@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, registration, the account page, and choosing a password through a one-time reset link."""
+"""Sign-in, sign-out, registration, the account page, a lost password, and choosing one through a reset link."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
-from app.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from app.auth.forms import ChangeNameForm, ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from app.extensions import db, limiter
 from app.models import User
 from app.security import no_store, safe_next_url
-from app.services.accounts import EmailTaken, change_password, find_by_email, normalize_email, register_student
-from app.services.password_resets import ResetRefused, pending_reset, use_reset
+from app.services.accounts import EmailTaken, change_password, find_by_email, normalize_email, register_student, rename
+from app.services.password_resets import RESET_LIFETIME, ResetRefused, pending_reset, use_reset
 
 FAILED_LOGIN = "That email and password do not match an account."
 
@@ -95,13 +95,25 @@ def register():
     return render_template("auth/register.html", form=form)
 
 
+def _account_page(*, password_form: ChangePasswordForm | None = None, name_form: ChangeNameForm | None = None):
+    """The account page; the form not being posted starts afresh (the name form showing the current name)."""
+    if password_form is None:
+        password_form = ChangePasswordForm(formdata=None, account_email=current_user.email,
+                                           account_name=current_user.name)
+    if name_form is None:
+        name_form = ChangeNameForm(formdata=None, data={"name": current_user.name})
+    return render_template("auth/account.html", form=password_form, name_form=name_form)
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 @limiter.limit(_config_limit("SIGNIN_FAILURES_PER_ACCOUNT"), methods=["POST"],
                key_func=lambda: f"password-change:{current_user.id}", deduct_when=lambda r: r.status_code != 302)
 @no_store
 def account():
-    """The signed-in person's account: who they are, and a form to change the password."""
+    """The signed-in person's account: who they are, a form to change the name and one to change the password."""
+    if request.method == "GET":
+        return _account_page()
     form = ChangePasswordForm(account_email=current_user.email, account_name=current_user.name)
     if form.validate_on_submit():
         if change_password(current_user, form.current.data, form.password.data):
@@ -112,8 +124,32 @@ def account():
             flash("Your password has been changed. Every other device has been signed out.", "success")
             return redirect(url_for("auth.account"))
         db.session.rollback()
-        form.current.errors.append("That is not your current password.")
-    return render_template("auth/account.html", form=form)
+        form.current.errors.append("That is not your current password. Type the one you sign in with now.")
+    return _account_page(password_form=form)
+
+
+@bp.route("/account/name", methods=["POST"])
+@login_required
+@no_store
+def change_name():
+    """Change the signed-in person's own name; a refused name is shown again, as typed, with what to change."""
+    form = ChangeNameForm()
+    if not form.validate_on_submit():
+        return _account_page(name_form=form)
+    if rename(db.session, current_user._get_current_object(), form.name.data):
+        db.session.commit()
+        flash(f"Your name is now “{current_user.name}”.", "success")
+    else:
+        flash("Your name is unchanged: it was already so.", "info")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/forgot-password")
+@no_store
+def forgot_password():
+    """How to get back into an account: an administrator issues a one-time link; Parley sends no email."""
+    # Nothing is typed here, so the page cannot tell anyone whether an account exists.
+    return render_template("auth/forgot_password.html", lifetime_hours=int(RESET_LIFETIME.total_seconds() // 3600))
 
 
 def _reset_failed(response) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import ROLES, User
+from app.services import audit
 
 
 class EmailTaken(ValueError):
@@ -49,6 +50,20 @@ def change_password(user: User, current: str, new: str) -> bool:
         return False
     user.set_password(new)
     user.revoke_sessions()
+    return True
+
+
+def rename(session: Session, user: User, name: str) -> bool:
+    """The account's owner changes their own name (audited as an account edit); False if it was already so."""
+    name = name.strip()
+    if not name:
+        raise ValueError("a name cannot be empty")
+    if name == user.name:
+        return False
+    audit.record(session, "account-edit", f"account {user.email}", actor_id=user.id, target=user,
+                 old_name=user.name, new_name=name)
+    user.name = name
+    session.flush()
     return True
 
 

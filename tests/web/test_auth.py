@@ -19,7 +19,8 @@ LOGIN_PATH = "/auth/login"
 
 # Endpoints anyone may use without signing in. Everything else in the URL map must appear in
 # PROTECTED below, so a new route cannot silently skip the anonymous-access check.
-PUBLIC = frozenset({"learn.home", "learn.about", "auth.login", "auth.register", "auth.reset_password"})
+PUBLIC = frozenset({"learn.home", "learn.about", "auth.login", "auth.register", "auth.reset_password",
+                    "auth.forgot_password", "favicon"})
 
 # Every non-public route, as (method, url). "{visit}" is replaced by the id of a real visit.
 STAFF_BLUEPRINTS = ("authoring.", "people.", "cohorts.", "reports.", "statistics.")
@@ -27,6 +28,8 @@ STAFF_BLUEPRINTS = ("authoring.", "people.", "cohorts.", "reports.", "statistics
 PROTECTED = [
     ("GET", "/courses/test-course"),
     ("GET", "/courses/test-course/continue"),
+    ("GET", "/courses/test-course/review"),
+    ("GET", "/review"),
     ("GET", "/courses/test-course/lessons/alpha"),
     ("POST", "/courses/test-course/lessons/alpha/complete"),
     ("POST", "/visits/{visit}/heartbeat"),
@@ -40,6 +43,7 @@ PROTECTED = [
     ("GET", "/attempts/{visit}/review"),
     ("GET", "/auth/account"),
     ("POST", "/auth/account"),
+    ("POST", "/auth/account/name"),
 ]
 
 CSRF_VALUE = re.compile(r'((?:name="csrf_token"[^>]*value|name="csrf-token" content)=")[^"]*(")')
