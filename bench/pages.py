@@ -1,9 +1,10 @@
-"""How much slower Parley's pages are than a hello-world route on the same app, measured in one run.
+"""Per-request cost of Parley's pages inside one Python process, through Flask's test client: no server, no network.
 
 Run: .venv/bin/python bench/pages.py [--requests 300]
-Builds a throwaway SQLite database with the real course and quizzes, signs a student in, then times
-each page in interleaved batches against a route that returns a constant string. Prints the median
-time per request and the ratio to hello-world; lower is better.
+It builds a throwaway SQLite database with the real course and quizzes, signs a student in, then times each
+page in interleaved batches against a hello-world route added to the same app, so that route also runs every
+Parley hook. It shows where time goes inside the app (useful with a profiler), not what a server delivers: for
+throughput, latency and CPU per request under a real server and load generator, use bench/serve.py.
 """
 
 from __future__ import annotations
