@@ -7,7 +7,11 @@ from pathlib import Path
 
 from flask import Flask, request
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from app.extensions import db
 
@@ -18,6 +22,12 @@ from app.extensions import db
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def upsert(session: Session, model: type) -> Insert:
+    """An INSERT of `model` that can take ON CONFLICT, in the dialect the session is bound to (PostgreSQL, SQLite)."""
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(model)
 
 
 def writes(view):

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.authoring import bp
 from app.content.quiz_files import QuizFile
-from app.engine import Grade, apply_penalty, percent
+from app.engine import Grade, apply_penalty, passed, percent
 from app.engine.quiz_rules import QuizSettings
 from app.extensions import db
 from app.models import Quiz, QuizPreview, utcnow
@@ -350,7 +350,8 @@ def preview_review(quiz_id: int):
     shows = review_items_for(settings, phase)
     views = question_views(run, list(run.question_ids), answers_of(preview), review_items=shows, course=quiz.course)
     return render_template("authoring/preview/review.html", quiz=quiz, preview=preview, settings=settings,
-                           views=views, shows=shows, phase=phase, form=StartAttemptForm(), banner=BANNER)
+                           views=views, shows=shows, phase=phase, form=StartAttemptForm(), banner=BANNER,
+                           passed=passed(preview.percent, settings.pass_mark))
 
 
 def _preview_or_redirect(quiz_id: int) -> tuple[Quiz, QuizPreview | None]:

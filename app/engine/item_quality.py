@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.engine.form_fields import field_value
 from app.engine.question import WEIGHT_TOLERANCE, QuestionType
-from app.engine.responses import field_value
 from app.engine.statistics import QuestionStatistics
 from app.engine.text_answers import TextAnswer, best_match, normalize_text
 from app.engine.types import (

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable, Mapping
 from itertools import pairwise
 from typing import Any
 
+from app.engine.form_fields import response_fields
 from app.engine.question import WEIGHT_TOLERANCE, QuestionType
-from app.engine.responses import response_fields
 
 
 def text_id(text: str) -> str:

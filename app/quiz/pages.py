@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.engine import Grade
+from app.engine.form_fields import response_fields
 from app.engine.presentation import answer_marks
-from app.engine.responses import response_fields
 from app.models import Attempt, Course, Response
 from app.services.attempts import engine_questions
 

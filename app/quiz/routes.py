@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.database import writes
+from app.engine import passed
 from app.engine.draws import draw_summary
 from app.engine.quiz_rules import attempts_left, review_items
 from app.extensions import db
@@ -256,7 +257,8 @@ def review(attempt_id: int):
     # Staff reviewing a student's attempt read the student's name where the student reads "Your".
     student = db.session.get(User, attempt.user_id) if attempt.user_id != current_user.id else None
     return render_template("quiz/review.html", attempt=attempt, quiz=attempt.quiz, settings=settings,
-                           views=views, shows=shows, course=attempt.quiz.course, student=student)
+                           views=views, shows=shows, course=attempt.quiz.course, student=student,
+                           passed=passed(attempt.percent, settings.pass_mark))
 
 
 def _responses(attempt_id: int, qids: list[str]) -> dict[str, Response]:

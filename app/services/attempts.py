@@ -10,11 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.database import upsert
 from app.engine import (
     Grade,
     QuestionType,
@@ -439,9 +438,8 @@ def final_fraction(question: QuestionType, response: Response, settings: QuizSet
 
 
 def _upsert_response(session: Session, attempt_id: int, qid: str, fields: dict[str, list[str]], now) -> None:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Response).values(attempt_id=attempt_id, question_id=qid, raw=fields, saved_at=now, tries=0,
-                                        locked=False)
+    statement = upsert(session, Response).values(attempt_id=attempt_id, question_id=qid, raw=fields, saved_at=now,
+                                                 tries=0, locked=False)
     session.execute(statement.on_conflict_do_update(
         index_elements=["attempt_id", "question_id"], set_={"raw": fields, "saved_at": now}))
 

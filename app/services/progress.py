@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from app.database import upsert
 from app.engine.mastery import (
     LESSON_STATES,
     MASTERY_RULE,
@@ -226,9 +225,8 @@ def progress_for(session: Session, user_id: int, lesson_id: int) -> LessonProgre
 
 def _ensure_progress(session: Session, user_id: int, lesson_id: int, now: datetime) -> None:
     # Two tabs may open a lesson at once: let the unique constraint pick one insert, not a race.
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
-        insert(LessonProgress)
+        upsert(session, LessonProgress)
         .values(user_id=user_id, lesson_id=lesson_id, first_opened_at=now, last_opened_at=now,
                 visits=0, seconds_spent=0)
         .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from app.engine import QuestionType, lesson_mastered, lesson_state, mastered_count, read_count
+from app.engine.form_fields import field_value, field_values
 from app.engine.mastery import STATE_SYMBOLS, STATE_WORDS, LessonState
 from app.engine.quiz_rules import QuizSettings, review_items
-from app.engine.responses import field_value, field_values
 from app.models import (
     Attempt,
     Cohort,

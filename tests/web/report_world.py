@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app.engine.responses import response_fields
+from app.engine.form_fields import response_fields
 from app.extensions import db
 from app.models import Attempt, Cohort, CohortMember, Lesson, Quiz, User, utcnow
 from app.services import attempts as attempt_service

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.engine.responses import response_fields
+from app.engine.form_fields import response_fields
 from app.extensions import db
 from app.models import Attempt, Lesson, Quiz, QuizVersion, Response, utcnow
 from app.services import attempts as attempt_service

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.engine.responses import response_fields
+from app.engine.form_fields import response_fields
 from app.extensions import db
 from app.models import Quiz, QuizVersion
 from app.services import attempts as attempt_service

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from app.engine import schema
+from app.engine.form_fields import field_value
 from app.engine.question import WEIGHT_TOLERANCE, Grade, QuestionError, QuestionType, register
-from app.engine.responses import field_value
 from app.engine.text_answers import TextAnswer, best_match, model_answer, read_answers
 
 _MARKER = re.compile(r"\[\[\s*([0-9]+)\s*\]\]")

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from app.engine import schema
+from app.engine.form_fields import field_value
 from app.engine.presentation import arrange, text_id
 from app.engine.question import Grade, QuestionError, QuestionType, register
-from app.engine.responses import field_value
 from app.engine.shuffle import permute
 
 

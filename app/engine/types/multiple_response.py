@@ -10,8 +10,8 @@ from typing import Any, Self
 
 from app.engine import schema
 from app.engine.choices import Choice, public_choices, read_choices
+from app.engine.form_fields import field_values
 from app.engine.question import WEIGHT_TOLERANCE, Grade, QuestionError, QuestionType, register
-from app.engine.responses import field_values
 from app.engine.shuffle import permute
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from app.engine import schema
+from app.engine.form_fields import field_value
 from app.engine.question import WEIGHT_TOLERANCE, Grade, QuestionError, QuestionType, register
-from app.engine.responses import field_value
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?", re.IGNORECASE)
 # Typed numbers carry about 15 significant digits, so a bound this close is the same number; without

@@ -9,9 +9,9 @@ from itertools import pairwise
 from typing import Any, Self
 
 from app.engine import schema
+from app.engine.form_fields import field_values
 from app.engine.presentation import arrange, text_id
 from app.engine.question import Grade, QuestionError, QuestionType, register
-from app.engine.responses import field_values
 from app.engine.shuffle import permute
 
 _REDRAWS = 64
