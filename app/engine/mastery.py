@@ -28,11 +28,30 @@ STATE_WORDS: dict[str, str] = {
     "mastered": "Mastered",
 }
 STATE_SYMBOLS: dict[str, str] = {"not_started": "○", "reading": "◔", "read": "◑", "mastered": "✔"}
+# Every state as (code, symbol, words), in order: the key printed beside a list or matrix of lessons.
+STATE_KEY: tuple[tuple[str, str, str], ...] = tuple((code, STATE_SYMBOLS[code], STATE_WORDS[code])
+                                                    for code in LESSON_STATES)
 # A quiz submitted without passing is flagged with this symbol and these words.
 FAILED_SYMBOL = "✘"
 FAILED_WORDS = "Quiz not passed"
 MASTERY_RULE = ("A lesson is mastered when you have read it (marked it read) and passed its quiz; "
                 "a lesson without a quiz is mastered once read.")
+
+
+class StateLabels:
+    """Words and symbol of a lesson state, for any record with a `state`: named the same on every page."""
+
+    state: LessonState
+
+    @property
+    def state_words(self) -> str:
+        """The state as a reader says it."""
+        return STATE_WORDS[self.state]
+
+    @property
+    def state_symbol(self) -> str:
+        """The symbol shown beside the state's words."""
+        return STATE_SYMBOLS[self.state]
 
 
 def lesson_state(opened: bool, read: bool, quiz_passed: bool | None) -> LessonState:

@@ -10,14 +10,13 @@ from sqlalchemy.orm import Session
 
 from app.database import upsert
 from app.engine.mastery import (
-    LESSON_STATES,
     MASTERY_RULE,
-    STATE_SYMBOLS,
-    STATE_WORDS,
+    STATE_KEY,
     FinalStanding,
     LessonStanding,
     LessonState,
     NextStep,
+    StateLabels,
     course_complete,
     lesson_state,
     mastered_count,
@@ -35,23 +34,13 @@ MAX_CREDIT_SECONDS = 90
 
 
 @dataclass(frozen=True)
-class LessonRow:
+class LessonRow(StateLabels):
     """A lesson as the course and lesson pages show it, with this learner's state and check-quiz grade."""
 
     lesson: Lesson
     state: LessonState
     progress: LessonProgress | None
     quiz: QuizGrade | None = None
-
-    @property
-    def state_words(self) -> str:
-        """The state as a reader says it."""
-        return STATE_WORDS[self.state]
-
-    @property
-    def state_symbol(self) -> str:
-        """The symbol shown beside the state's words."""
-        return STATE_SYMBOLS[self.state]
 
     @property
     def quiz_submitted(self) -> bool:
@@ -96,7 +85,7 @@ class CourseOverview:
     @property
     def state_key(self) -> tuple[tuple[str, str, str], ...]:
         """Every lesson state as (code, symbol, words), for the page's key."""
-        return tuple((code, STATE_SYMBOLS[code], STATE_WORDS[code]) for code in LESSON_STATES)
+        return STATE_KEY
 
     @property
     def failed(self) -> tuple[LessonRow, ...]:

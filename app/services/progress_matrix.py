@@ -21,7 +21,7 @@ from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.engine import lesson_mastered, lesson_state, mastered_count, read_count
-from app.engine.mastery import LESSON_STATES, STATE_SYMBOLS, STATE_WORDS, LessonState
+from app.engine.mastery import STATE_KEY, LessonState, StateLabels
 from app.engine.quiz_rules import QuizSettings
 from app.models import (
     Attempt,
@@ -42,7 +42,7 @@ PER_PAGE = 100
 EXPORT_BATCH = 500
 # The engine's pass rule forgives rounding errors of this size (app.engine.scoring); the SQL sort does too.
 PASS_EPSILON = 1e-9
-# Lesson states and their words and symbols are the engine's (STATE_WORDS, STATE_SYMBOLS): every page says them alike.
+# Lesson states and their words and symbols are the engine's (StateLabels, STATE_KEY): every page says them alike.
 
 
 # --- The course's columns -------------------------------------------------------------------------------
@@ -185,22 +185,12 @@ class QuizStanding:
 
 
 @dataclass(frozen=True)
-class Cell:
+class Cell(StateLabels):
     """One lesson of one student: its state (the engine's rule, as on the course page) and its quiz standing."""
 
     lesson: LessonColumn
     state: LessonState
     quiz: QuizStanding | None
-
-    @property
-    def state_words(self) -> str:
-        """The state as a reader says it."""
-        return STATE_WORDS[self.state]
-
-    @property
-    def state_symbol(self) -> str:
-        """The symbol shown beside the state's words."""
-        return STATE_SYMBOLS[self.state]
 
 
 @dataclass(frozen=True)
@@ -252,7 +242,7 @@ class ProgressMatrix:
     @property
     def state_key(self) -> tuple[tuple[str, str, str], ...]:
         """Every lesson state as (code, symbol, words), for the matrix's key."""
-        return tuple((code, STATE_SYMBOLS[code], STATE_WORDS[code]) for code in LESSON_STATES)
+        return STATE_KEY
 
 
 class MatrixQuery:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.engine import QuestionType, lesson_mastered, lesson_state, mastered_count, read_count
 from app.engine.form_fields import field_value, field_values
-from app.engine.mastery import STATE_SYMBOLS, STATE_WORDS, LessonState
+from app.engine.mastery import LessonState, StateLabels
 from app.engine.quiz_rules import QuizSettings, review_items
 from app.models import (
     Attempt,
@@ -34,7 +34,7 @@ from app.services.progress_matrix import LessonColumn, course_layout
 
 
 @dataclass(frozen=True)
-class LessonRecord:
+class LessonRecord(StateLabels):
     """One lesson of one student: state, first and last opened, time spent, when marked read, quiz grade."""
 
     lesson: LessonColumn
@@ -45,16 +45,6 @@ class LessonRecord:
     seconds_spent: int
     completed_at: datetime | None
     quiz: QuizGrade | None
-
-    @property
-    def state_words(self) -> str:
-        """The state as a reader says it."""
-        return STATE_WORDS[self.state]
-
-    @property
-    def state_symbol(self) -> str:
-        """The symbol shown beside the state's words."""
-        return STATE_SYMBOLS[self.state]
 
 
 @dataclass(frozen=True)
