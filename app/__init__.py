@@ -22,11 +22,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from app import database, errors, request_checks, security
+    from app import database, errors, request_checks, security, urls
 
     database.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    urls.init_app(app)
     request_checks.init_app(app)  # before the blueprints: it installs the `int` converter their rules use
 
     from app.auth import bp as auth_bp

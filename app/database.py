@@ -18,7 +18,9 @@ from app.extensions import db
 # Whether the transaction about to begin may write. SQLite upgrades a deferred read transaction
 # to a write lock lazily, and in WAL mode that upgrade fails at once with "database is locked" if
 # another worker committed meanwhile; beginning IMMEDIATE takes the write lock up front, where
-# busy_timeout makes it wait instead. Reads stay deferred so they never queue behind writers.
+# busy_timeout makes it wait instead. Reads stay deferred so they never queue behind writers: a page
+# (GET) reads in a deferred transaction, and a page that must also write (log a visit, close an
+# overdue attempt) calls begin_writing, so only its short write holds the lock, never its rendering.
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -26,14 +28,25 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def upsert(session: Session, model: type) -> Insert:
     """An INSERT of `model` that can take ON CONFLICT, in the dialect the session is bound to (PostgreSQL, SQLite)."""
-    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return dialect_insert(model)
+    return dialect_insert(session.get_bind().dialect.name)(model)
 
 
-def writes(view):
-    """Mark a GET view that writes (e.g. logs a visit), so its transaction begins IMMEDIATE."""
-    view.writes = True
-    return view
+def dialect_insert(dialect: str):
+    """The insert() of a dialect's ON CONFLICT support, for a statement built once per dialect."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+def begin_writing(session: Session) -> None:
+    """From here on this request writes: on SQLite, end its read transaction so the next one takes the write lock.
+
+    What was read stays usable (the session does not expire on commit), but a writer must re-check
+    under the lock anything another request may have changed since: a conditional update, an upsert.
+    """
+    if write_intent.get():
+        return
+    write_intent.set(True)
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -79,14 +92,7 @@ def configure_postgresql(engine: Engine, lock_timeout_ms: int, statement_timeout
 
 
 def _mark_request_intent() -> None:
-    view = request.endpoint and _view_function(request.endpoint)
-    write_intent.set(request.method not in SAFE_METHODS or bool(getattr(view, "writes", False)))
-
-
-def _view_function(endpoint: str):
-    from flask import current_app
-
-    return current_app.view_functions.get(endpoint)
+    write_intent.set(request.method not in SAFE_METHODS)
 
 
 def init_app(app: Flask) -> None:

@@ -5,15 +5,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
 
-from app.database import writes
 from app.extensions import db
 from app.learn import bp
 from app.learn.forms import MarkReadForm
 from app.models import Course, Lesson, LessonVisit, utcnow
 from app.permissions import can_log_visit, can_view_lesson, load_or_404, require, require_visible
 from app.services import progress
+from app.services.grades import lesson_quiz_grade
 from app.services.review_sections import course_review
 
 
@@ -77,25 +76,17 @@ def review(course_key: str):
 
 @bp.route("/courses/<course_key>/lessons/<lesson_key>")
 @login_required
-@writes
 def lesson(course_key: str, lesson_key: str):
-    """Show a lesson and log the visit."""
+    """Show a lesson and log the visit: everything is read first, so only the visit's short write takes a lock."""
     lesson = _lesson_or_404(course_key, lesson_key)
     require(can_view_lesson(current_user, lesson))
-    siblings = db.session.execute(
-        progress.live_lessons(lesson.course_id).with_only_columns(Lesson.key, Lesson.title, Lesson.position)
-    ).all()
-    keys = [row.key for row in siblings]
-    index = keys.index(lesson.key) if lesson.key in keys else None
-    previous = siblings[index - 1] if index else None
-    following = siblings[index + 1] if index is not None and index + 1 < len(siblings) else None
-    visit, summary = progress.record_visit(db.session, current_user.id, lesson.id)
+    neighbours = progress.lesson_neighbours(db.session, lesson)
+    grade = lesson_quiz_grade(db.session, lesson.id, current_user.id)
+    visit_id, summary = progress.record_visit(db.session, current_user.id, lesson.id)
     db.session.commit()
-    row = progress.lesson_standing(db.session, lesson, summary, current_user.id)
     return render_template(
-        "learn/lesson.html", lesson=lesson, course=lesson.course, visit=visit, summary=summary, row=row,
-        previous=previous, following=following, position=(index + 1 if index is not None else None),
-        total=len(siblings), form=MarkReadForm(),
+        "learn/lesson.html", lesson=lesson, course=lesson.course, visit_id=visit_id, summary=summary,
+        row=progress.lesson_row(lesson, summary, grade), neighbours=neighbours, form=MarkReadForm(),
     )
 
 
@@ -154,10 +145,7 @@ def _course_or_404(course_key: str) -> Course:
 
 
 def _lesson_or_404(course_key: str, lesson_key: str) -> Lesson:
-    lesson = db.session.scalars(
-        select(Lesson).join(Lesson.course).options(contains_eager(Lesson.course))
-        .where(Course.key == course_key, Lesson.key == lesson_key)
-    ).one_or_none()
+    lesson = progress.lesson_by_key(db.session, course_key, lesson_key)
     if lesson is None:
         abort(404)
     return lesson

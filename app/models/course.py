@@ -49,7 +49,8 @@ class Lesson(Base):
     source_sections: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Headings of the body ({id, level, text}), so quiz feedback can link to a section.
     headings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    body_html: Mapped[str] = mapped_column(Text)
+    # Loaded only by the lesson page (undefer): lists of lessons never need the bodies.
+    body_html: Mapped[str] = mapped_column(Text, deferred=True)
     # The quiz that checks this lesson (quizzes/<quiz_key>.yaml); mastery follows from passing it.
     quiz_key: Mapped[str | None] = mapped_column(String(80), default=None)
     source_path: Mapped[str] = mapped_column(String(255))

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
 from app.engine import Grade
 from app.engine.form_fields import response_fields
 from app.engine.presentation import answer_marks
-from app.models import Attempt, Course, Response
+from app.models import Attempt, Course, Lesson, Response
 from app.services.attempts import engine_questions
 
 
@@ -79,14 +82,17 @@ class ReviewView:
 
 def lesson_sections(course: Course | None) -> dict[tuple[str, str], tuple[str, str]]:
     """Each section a question's source may name, (lesson key, heading id) -> (heading text, lesson title)."""
-    if course is None:
+    session = object_session(course) if course is not None else None
+    if session is None:
         return {}
+    # Only the names: the lessons' bodies are large and a re-read link needs none of them.
+    lessons = session.execute(select(Lesson.key, Lesson.title, Lesson.headings).where(Lesson.course_id == course.id))
     sections = {}
-    for lesson in course.lessons:
+    for key, title, headings in lessons:
         # A source naming only the lesson ("alpha" or "alpha#") sends the student to its top.
-        sections[(lesson.key, "")] = (lesson.title, lesson.title)
-        for heading in lesson.headings or ():
-            sections[(lesson.key, heading["id"])] = (heading["text"], lesson.title)
+        sections[(key, "")] = (title, title)
+        for heading in headings or ():
+            sections[(key, heading["id"])] = (heading["text"], title)
     return sections
 
 
@@ -103,7 +109,8 @@ def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Respo
     engines = engine_questions(version)
     if course is None and isinstance(attempt, Attempt):
         course = attempt.quiz.course
-    sections = lesson_sections(course)
+    # Re-read links show after a Check and in the review; a plain attempt page names no section.
+    sections = lesson_sections(course) if immediate or review_items is not None else {}
     views = []
     for qid in qids:
         definition, question = definitions[qid], engines[qid]

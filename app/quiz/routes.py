@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
-from app.database import writes
 from app.engine import passed
 from app.engine.draws import draw_summary
 from app.engine.quiz_rules import attempts_left, review_items
@@ -22,7 +21,7 @@ from app.quiz.forms import AttemptPageForm, StartAttemptForm, SubmitAttemptForm,
 from app.quiz.pages import pages_of, question_views
 from app.security import no_store
 from app.services import attempts as attempt_service
-from app.services.grades import course_quiz_grades
+from app.services.grades import quiz_grade
 
 # The id of an answer field on an attempt page (QuestionView.dom_id with the "a" prefix): q<number>-a-...
 FIELD_ID = re.compile(r"q(\d{1,4})-a-[\w-]{1,80}")
@@ -36,7 +35,6 @@ def utc(moment: datetime) -> datetime:
 
 @bp.route("/courses/<course_key>/quizzes/<quiz_key>")
 @login_required
-@writes
 @no_store
 def quiz(course_key: str, quiz_key: str):
     """The quiz's rules, the student's attempts and grade, and a button to start or continue.
@@ -47,25 +45,21 @@ def quiz(course_key: str, quiz_key: str):
     quiz = _quiz_or_404(course_key, quiz_key)
     require(can_view_quiz(current_user, quiz))
     now = utcnow()
-    current, closed = attempt_service.current_attempt(db.session, current_user.id, quiz.id, now)
+    attempts = attempt_service.student_attempts(db.session, current_user.id, quiz.id)
+    current, closed = attempt_service.current_attempt(db.session, attempts, now)
     if closed:
         flash(closed, "info")
-    db.session.commit()
+        db.session.commit()
     version = db.session.get(QuizVersion, quiz.current_version_id)
     settings = attempt_service.settings_of(version)
     groups = attempt_service.pool_groups(version)
     per_attempt, drawn_by = settings.questions_per_attempt(groups), draw_summary(settings.draw, groups)
-    # Each attempt's review rules come from its own version: load them all in one query, not one each.
-    attempts = db.session.scalars(
-        select(Attempt).options(selectinload(Attempt.version))
-        .where(Attempt.user_id == current_user.id, Attempt.quiz_id == quiz.id).order_by(Attempt.number)
-    ).all()
     refusal = attempt_service.quiz_refusal(settings, current, len(attempts), now)
     terms = attempt_service.start_terms(settings, len(attempts))
     if request.args.get("start") and current is None and refusal is None and terms.needs_confirmation:
         return render_template("quiz/start.html", quiz=quiz, settings=settings, terms=terms,
                                per_attempt=per_attempt, form=StartAttemptForm(confirm="1"))
-    grade = course_quiz_grades(db.session, quiz.course_id, current_user.id).get(quiz.id)
+    grade = quiz_grade(quiz, settings, attempts)
     # What reviews show follows the quiz as it is now, for attempts on every version.
     shown = review_items(settings, now)
     shows = {attempt.id: shown for attempt in attempts}
@@ -101,7 +95,6 @@ def start(course_key: str, quiz_key: str):
 
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
-@writes
 @no_store
 def attempt(attempt_id: int):
     """One page of an attempt in progress."""
@@ -203,7 +196,6 @@ def _check(attempt: Attempt, qid: str, page: int):
 
 @bp.route("/attempts/<int:attempt_id>/summary")
 @login_required
-@writes
 @no_store
 def summary(attempt_id: int):
     """Before submitting: which questions are answered or need fixing, and the submit button."""
@@ -268,7 +260,7 @@ def _responses(attempt_id: int, qids: list[str]) -> dict[str, Response]:
 
 
 def _quiz_or_404(course_key: str, quiz_key: str) -> Quiz:
-    quiz = db.one_or_404(select(Quiz).join(Course, Course.id == Quiz.course_id)
+    quiz = db.one_or_404(select(Quiz).join(Quiz.course).options(contains_eager(Quiz.course))
                          .where(Course.key == course_key, Quiz.key == quiz_key))
     # A quiz never published is a draft in authoring: to students it does not exist yet.
     if quiz.current_version_id is None:
@@ -278,7 +270,7 @@ def _quiz_or_404(course_key: str, quiz_key: str) -> Quiz:
 
 def _takeable_attempt(attempt_id: int) -> Attempt:
     """The student's own attempt if it takes answers now; else the request ends in a redirect (review or quiz)."""
-    attempt = db.get_or_404(Attempt, attempt_id)
+    attempt = db.one_or_404(attempt_service.attempt_with_quiz(attempt_id))
     require_visible(can_take_attempt(current_user, attempt))
     blocked = attempt_service.not_taking(db.session, attempt)
     if blocked is None:

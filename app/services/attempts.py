@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.database import upsert
+from app.database import begin_writing, upsert
 from app.engine import (
     Grade,
     QuestionType,
@@ -108,9 +108,28 @@ def engine_questions(version: QuizVersion) -> dict[str, QuestionType]:
     return built
 
 
+_SETTINGS: OrderedDict[tuple[int, str], QuizSettings] = OrderedDict()
+
+
 def settings_of(version: QuizVersion) -> QuizSettings:
     """The settings stored with a version."""
-    return QuizSettings.from_json(version.settings)
+    return stored_settings(version.id, version.content_hash, version.settings)
+
+
+def stored_settings(version_id: int | None, content_hash: str | None, settings_json: dict[str, Any]) -> QuizSettings:
+    """A version's settings from their stored JSON, parsed once per process: a version never changes.
+
+    Keyed like engine_questions, by id and content hash, so two databases in one process never mix.
+    """
+    if version_id is None or content_hash is None:
+        return QuizSettings.from_json(settings_json)
+    key = (version_id, content_hash)
+    settings = _SETTINGS.get(key)
+    if settings is None:
+        settings = _SETTINGS[key] = QuizSettings.from_json(settings_json)
+        while len(_SETTINGS) > _BUILT_MAX:
+            _SETTINGS.popitem(last=False)
+    return settings
 
 
 def current_settings(quiz: Quiz) -> QuizSettings:
@@ -142,14 +161,28 @@ def start_terms(settings: QuizSettings, used: int) -> StartTerms:
                       closes=settings.closes)
 
 
-def current_attempt(session: Session, user_id: int, quiz_id: int,
+def attempt_with_quiz(attempt_id: int):
+    """A select of one attempt with its version, quiz and course, which every attempt page shows: one query."""
+    return (select(Attempt).where(Attempt.id == attempt_id)
+            .options(joinedload(Attempt.version), joinedload(Attempt.quiz).joinedload(Quiz.course)))
+
+
+def student_attempts(session: Session, user_id: int, quiz_id: int) -> list[Attempt]:
+    """The student's attempts at this quiz in order, each with its version (for its review rules), in two queries."""
+    return list(session.scalars(
+        select(Attempt).options(selectinload(Attempt.version))
+        .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id).order_by(Attempt.number)
+    ))
+
+
+def current_attempt(session: Session, attempts: list[Attempt],
                     now: datetime | None = None) -> tuple[Attempt | None, str | None]:
-    """The student's attempt in progress at this quiz, closing it first if it may take no more answers.
+    """The attempt in progress among a student's attempts at a quiz, closing it first if it may take no more answers.
 
     Returns the attempt (None if there is none, or it was just closed) and, when it was closed now, the
     message that tells the student why.
     """
-    current = open_attempt(session, user_id, quiz_id)
+    current = next((attempt for attempt in attempts if attempt.state == "in_progress"), None)
     if current is not None and close_if_overdue(session, current, now):
         return None, CLOSED_MESSAGES.get(current.closed_by, CLOSED_MESSAGES["timeout"])
     return current, None
@@ -248,11 +281,14 @@ def close_if_overdue(session: Session, attempt: Attempt, now: datetime | None = 
     if attempt.state != "in_progress":
         return False
     if attempt.quiz.retired_at is not None:
-        return submit_attempt(session, attempt, now, closed_by="retired")
-    grace = settings_of(attempt.version).grace_seconds
-    if accepts_answers(attempt_deadline(attempt), grace, now):
+        closed_by = "retired"
+    elif accepts_answers(attempt_deadline(attempt), settings_of(attempt.version).grace_seconds, now):
         return False
-    return submit_attempt(session, attempt, now, closed_by="timeout")
+    else:
+        closed_by = "timeout"
+    # A page found it overdue while reading; the claim in submit_attempt re-checks under the write lock.
+    begin_writing(session)
+    return submit_attempt(session, attempt, now, closed_by=closed_by)
 
 
 def _ensure_open(session: Session, attempt: Attempt, now: datetime) -> None:

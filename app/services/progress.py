@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Executable, Row, and_, bindparam, func, insert, select
+from sqlalchemy.orm import Session, contains_eager, undefer
 
-from app.database import upsert
+from app.database import begin_writing, dialect_insert, upsert
 from app.engine.mastery import (
     MASTERY_RULE,
     STATE_KEY,
@@ -27,7 +28,7 @@ from app.engine.mastery import (
 )
 from app.engine.quiz_rules import start_refusal
 from app.models import Course, Lesson, LessonProgress, LessonVisit, User, utcnow
-from app.services.grades import QuizGrade, course_quiz_grades
+from app.services.grades import QuizGrade, course_quiz_grades, lesson_quiz_grade
 
 # A heartbeat credits at most this much time, so a tab left open overnight is not "studying".
 MAX_CREDIT_SECONDS = 90
@@ -93,6 +94,16 @@ class CourseOverview:
         return tuple(row for row in self.rows if row.quiz_failed)
 
 
+@dataclass(frozen=True)
+class LessonNeighbours:
+    """A lesson's place in its course: the previous and next lessons (key, title) and its number of the total."""
+
+    previous: Row | None
+    following: Row | None
+    position: int | None
+    total: int
+
+
 def live_lessons(course_id: int):
     """A select of a course's current lessons in order."""
     return (select(Lesson)
@@ -145,10 +156,32 @@ def course_overview(session: Session, course: Course, user_id: int, now: datetim
 
 def lesson_standing(session: Session, lesson: Lesson, progress: LessonProgress | None, user_id: int) -> LessonRow:
     """One lesson's state for the lesson page, with its check-quiz grade (two queries)."""
-    grades = course_quiz_grades(session, lesson.course_id, user_id)
-    quiz = next((grade for grade in grades.values()
-                 if grade.quiz.kind == "lesson" and grade.quiz.lesson_id == lesson.id), None)
-    return lesson_row(lesson, progress, quiz)
+    return lesson_row(lesson, progress, lesson_quiz_grade(session, lesson.id, user_id))
+
+
+_LESSON_PAGE = (select(Lesson).join(Lesson.course).options(contains_eager(Lesson.course), undefer(Lesson.body_html))
+                .where(Course.key == bindparam("course_key"), Lesson.key == bindparam("lesson_key")))
+_SIBLINGS = (select(Lesson.key, Lesson.title, Lesson.position)
+             .where(Lesson.course_id == bindparam("course_id"), Lesson.retired_at.is_(None)).order_by(Lesson.position))
+
+
+def lesson_by_key(session: Session, course_key: str, lesson_key: str) -> Lesson | None:
+    """A lesson (with its body and course) by the keys in its address, retired or not."""
+    return session.scalars(_LESSON_PAGE, {"course_key": course_key, "lesson_key": lesson_key}).one_or_none()
+
+
+def lesson_neighbours(session: Session, lesson: Lesson) -> LessonNeighbours:
+    """Where a lesson stands among its course's current lessons, and the lessons before and after it."""
+    siblings = session.execute(_SIBLINGS, {"course_id": lesson.course_id}).all()
+    keys = [row.key for row in siblings]
+    if lesson.key not in keys:
+        return LessonNeighbours(None, None, None, len(siblings))
+    index = keys.index(lesson.key)
+    return LessonNeighbours(
+        previous=siblings[index - 1] if index else None,
+        following=siblings[index + 1] if index + 1 < len(siblings) else None,
+        position=index + 1, total=len(siblings),
+    )
 
 
 def _may_start(grade: QuizGrade, now: datetime) -> bool:
@@ -157,17 +190,34 @@ def _may_start(grade: QuizGrade, now: datetime) -> bool:
 
 
 def record_visit(session: Session, user_id: int, lesson_id: int,
-                 now: datetime | None = None) -> tuple[LessonVisit, LessonProgress]:
-    """Log an opening of a lesson and update the learner's summary for it."""
+                 now: datetime | None = None) -> tuple[int, LessonProgress]:
+    """Log an opening of a lesson and bump the learner's summary: two statements in one short write.
+
+    Returns the new visit's id (its heartbeats name it) and a read-only copy of the summary as it now stands.
+    """
     now = now or utcnow()
-    _ensure_progress(session, user_id, lesson_id, now)
-    progress = _progress_for_update(session, user_id, lesson_id)
-    progress.visits += 1
-    progress.last_opened_at = now
-    visit = LessonVisit(user_id=user_id, lesson_id=lesson_id, started_at=now, last_seen_at=now)
-    session.add(visit)
-    session.flush()
-    return visit, progress
+    begin_writing(session)
+    values = {"user_id": user_id, "lesson_id": lesson_id, "now": now}
+    summary = session.execute(_visit_statements(session.get_bind().dialect.name)[0], values).one()
+    visit_id = session.execute(_visit_statements(session.get_bind().dialect.name)[1], values).scalar_one()
+    return visit_id, LessonProgress(**summary._asdict())
+
+
+@functools.cache
+def _visit_statements(dialect: str) -> tuple[Executable, Executable]:
+    """The upsert of a learner's lesson summary and the insert of a visit, built once per dialect."""
+    summary = dialect_insert(dialect)(LessonProgress.__table__).values(
+        user_id=bindparam("user_id"), lesson_id=bindparam("lesson_id"), first_opened_at=bindparam("now"),
+        last_opened_at=bindparam("now"), visits=1, seconds_spent=0)
+    # Two tabs opening a lesson at once both count: the unique constraint makes one row, the update adds.
+    summary = summary.on_conflict_do_update(
+        index_elements=["user_id", "lesson_id"],
+        set_={"visits": LessonProgress.__table__.c.visits + 1, "last_opened_at": bindparam("now")},
+    ).returning(*LessonProgress.__table__.c)
+    visit = insert(LessonVisit.__table__).values(
+        user_id=bindparam("user_id"), lesson_id=bindparam("lesson_id"), started_at=bindparam("now"),
+        last_seen_at=bindparam("now"), seconds=0).returning(LessonVisit.__table__.c.id)
+    return summary, visit
 
 
 def credit_time(session: Session, visit: LessonVisit, now: datetime | None = None) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.engine.form_fields import response_fields
 from app.extensions import db
-from app.models import Attempt, Cohort, CohortMember, Lesson, Quiz, User, utcnow
+from app.models import Attempt, Cohort, CohortMember, Lesson, LessonVisit, Quiz, User, utcnow
 from app.services import attempts as attempt_service
 from app.services import progress as progress_service
 
@@ -38,7 +38,7 @@ def add_cohort(name: str, *members: User) -> Cohort:
 def visit(user: User, lesson_key: str, at: datetime, complete: bool = False, seconds: int = 0) -> None:
     """Open a lesson (and read it for some seconds, and mark it complete)."""
     lesson = db.session.scalars(select(Lesson).where(Lesson.key == lesson_key)).one()
-    opened, _ = progress_service.record_visit(db.session, user.id, lesson.id, now=at)
+    opened = db.session.get(LessonVisit, progress_service.record_visit(db.session, user.id, lesson.id, now=at)[0])
     for step in range(0, seconds, 60):
         progress_service.credit_time(db.session, opened, now=at + timedelta(seconds=step + 60))
     if complete:

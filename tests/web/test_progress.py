@@ -159,7 +159,8 @@ def test_open_tabs_never_credit_more_time_than_the_clock(course, make_user):
     learner = make_user(email="tabs@example.org")
     lessons = db.session.scalars(select(Lesson).order_by(Lesson.position)).all()[:2]
     start = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-    visits = [record_visit(db.session, learner.id, lessons[tab % 2].id, now=start)[0] for tab in range(10)]
+    visits = [db.session.get(LessonVisit, record_visit(db.session, learner.id, lessons[tab % 2].id, now=start)[0])
+              for tab in range(10)]
     db.session.commit()
     for beat in range(1, 11):
         for tab, visit in enumerate(visits):

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import Attempt, Lesson, Quiz, QuizVersion, Response, utcnow
 from app.services import attempts as attempt_service
 from tests.conftest import PASSWORD, AuthActions, csrf_token
+from tests.web.version_settings import rewrite_settings
 
 COURSE = "/courses/test-course"
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*?value="|name="csrf-token" content=")[^"]*')
@@ -220,7 +221,7 @@ def test_review_options_follow_the_quiz_phase(client, course, student):
     assert "Correct" not in review and "Correct answer" not in review
     # Once the quiz closes, the after_close options apply.
     version = db.session.get(QuizVersion, attempt.quiz_version_id)
-    version.settings = {**version.settings, "closes": (utcnow() - timedelta(minutes=1)).isoformat()}
+    rewrite_settings(version, closes=(utcnow() - timedelta(minutes=1)).isoformat())
     db.session.commit()
     review = html(client, f"/attempts/{attempt.id}/review")
     assert review.count("✔</span> Correct") == 3 and "Correct answer" in review
@@ -363,7 +364,7 @@ def test_other_students_cannot_touch_an_attempt_but_staff_can_review(client, cou
 def test_quiz_that_has_not_opened_refuses_to_start(client, course, student):
     version = db.session.scalars(select(QuizVersion).join(Quiz, Quiz.current_version_id == QuizVersion.id)
                                  .where(Quiz.key == "alpha-check")).one()
-    version.settings = {**version.settings, "opens": (utcnow() + timedelta(days=2)).isoformat()}
+    rewrite_settings(version, opens=(utcnow() + timedelta(days=2)).isoformat())
     db.session.commit()
     page = html(client, quiz_url("alpha-check"))
     assert "This quiz opens on" in page

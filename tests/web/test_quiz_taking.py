@@ -14,6 +14,7 @@ from app.models import Attempt, Quiz, QuizVersion, Response, ResponseTry, utcnow
 from app.services import attempts as attempt_service
 from tests.conftest import csrf_token
 from tests.web.test_quiz import answers_for, html, quiz_url, save, start, submit
+from tests.web.version_settings import rewrite_settings
 
 TIME = re.compile(r'<time class="local-time" datetime="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)" '
                   r'data-local="(\w+)">([^<]+)</time>')
@@ -35,7 +36,7 @@ def set_settings(quiz_key: str, **changes) -> None:
     """Change settings of a quiz's current version in place (as an edit that made no new version)."""
     version = db.session.scalars(select(QuizVersion).join(Quiz, Quiz.current_version_id == QuizVersion.id)
                                  .where(Quiz.key == quiz_key)).one()
-    version.settings = {**version.settings, **changes}
+    rewrite_settings(version, **changes)
     db.session.commit()
 
 

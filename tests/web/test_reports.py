@@ -16,6 +16,7 @@ from app.services import attempts as attempt_service
 from app.services import progress_matrix as matrix_service
 from app.services.grades import course_quiz_grades
 from tests.web.report_world import add_crowd, add_student, build_world, quiz, take, visit
+from tests.web.version_settings import rewrite_settings
 
 NAMES = ["Ana Example", "Ben Bloggs", "Cleo Clay", "Dan Doe"]
 
@@ -113,7 +114,7 @@ def test_an_unsubmitted_attempt_is_started_not_scored(client, auth, world):
 @pytest.mark.parametrize("method", GRADING_METHODS)
 def test_passed_follows_the_grading_method_as_on_the_course_page(world, course, method):
     version = db.session.get(QuizVersion, quiz("beta-check").current_version_id)
-    version.settings = {**version.settings, "grading": method}
+    rewrite_settings(version, grading=method)
     eve = add_student("Eve Early", "eve@example.org")
     for hour, right in enumerate([False, True, {"tf"}]):  # 0%, 100%, 25%
         take(eve, "beta-check", world.t0 + timedelta(hours=hour), right=right)

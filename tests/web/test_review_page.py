@@ -10,6 +10,7 @@ from app.models import Quiz, QuizVersion
 from app.services import attempts as attempt_service
 from app.services.review_sections import course_review
 from tests.web.report_world import answers, quiz, take, visit
+from tests.web.version_settings import rewrite_settings
 
 COURSE = "/courses/test-course"
 REVIEW = f"{COURSE}/review"
@@ -27,7 +28,7 @@ def page(client, url: str = REVIEW) -> str:
 def close_quiz(key: str, closes: datetime) -> None:
     """Give the quiz's current version a close date (its review options after closing then apply)."""
     version = db.session.get(QuizVersion, quiz(key).current_version_id)
-    version.settings = {**version.settings, "closes": closes.isoformat()}
+    rewrite_settings(version, closes=closes.isoformat())
     db.session.commit()
 
 

@@ -19,6 +19,7 @@ from tests.conftest import PASSWORD, csrf_token
 from tests.web.test_authoring_preview import begin, instructor, post, quiz_row, url  # noqa: F401 (a fixture)
 from tests.web.test_authoring_preview import save as save_preview
 from tests.web.test_quiz import COURSE, answers_for, html, save, start, submit
+from tests.web.version_settings import rewrite_settings
 
 EVERYTHING = ["score", "correctness", "feedback", "correct_answers"]
 NO_KEY = ["score", "correctness", "feedback"]
@@ -29,7 +30,7 @@ NO_KEY = ["score", "correctness", "feedback"]
 def review_options(attempt: Attempt, items: list[str]) -> None:
     """Make the attempt's quiz show `items` after submitting (the options of its current version)."""
     version = db.session.get(QuizVersion, attempt.quiz_version_id)
-    version.settings = {**version.settings, "review_after_submit": items}
+    rewrite_settings(version, review_after_submit=items)
     db.session.commit()
 
 
