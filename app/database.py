@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -21,6 +21,8 @@ from app.extensions import db
 # busy_timeout makes it wait instead. Reads stay deferred so they never queue behind writers: a page
 # (GET) reads in a deferred transaction, and a page that must also write (log a visit, close an
 # overdue attempt) calls begin_writing, so only its short write holds the lock, never its rendering.
+# A form post takes the lock from its first statement, unless its view is marked locks_late: the hot
+# ones (autosave, submit) whose services call begin_writing before they write.
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -34,6 +36,12 @@ def upsert(session: Session, model: type) -> Insert:
 def dialect_insert(dialect: str):
     """The insert() of a dialect's ON CONFLICT support, for a statement built once per dialect."""
     return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+def locks_late(view):
+    """Mark a POST view whose services call begin_writing before they write, so its reads do not hold the lock."""
+    view.locks_late = True
+    return view
 
 
 def begin_writing(session: Session) -> None:
@@ -92,7 +100,11 @@ def configure_postgresql(engine: Engine, lock_timeout_ms: int, statement_timeout
 
 
 def _mark_request_intent() -> None:
-    write_intent.set(request.method not in SAFE_METHODS)
+    if request.method in SAFE_METHODS:
+        write_intent.set(False)
+    else:
+        view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+        write_intent.set(not getattr(view, "locks_late", False))
 
 
 def init_app(app: Flask) -> None:

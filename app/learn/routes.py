@@ -138,7 +138,7 @@ def _step_url(overview: progress.CourseOverview) -> str | None:
 
 
 def _course_or_404(course_key: str) -> Course:
-    course = db.session.scalars(select(Course).where(Course.key == course_key)).one_or_none()
+    course = progress.course_by_key(db.session, course_key)
     if course is None:
         abort(404)
     return course

@@ -12,7 +12,7 @@ from app.engine import Grade
 from app.engine.form_fields import response_fields
 from app.engine.presentation import answer_marks
 from app.models import Attempt, Course, Lesson, Response
-from app.services.attempts import engine_questions
+from app.services.attempts import engine_questions, question_definitions
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Respo
     (a preview passes its quiz's course).
     """
     version = attempt.version
-    definitions = {q["id"]: q for q in version.questions}
+    definitions = question_definitions(version)
     engines = engine_questions(version)
     if course is None and isinstance(attempt, Attempt):
         course = attempt.quiz.course

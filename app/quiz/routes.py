@@ -10,11 +10,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from app.database import locks_late
 from app.engine import passed
 from app.engine.draws import draw_summary
 from app.engine.quiz_rules import attempts_left, review_items
 from app.extensions import db
-from app.models import Attempt, Course, Quiz, QuizVersion, Response, User, utcnow
+from app.models import Attempt, Course, Quiz, QuizVersion, User, utcnow
 from app.permissions import can_review_attempt, can_take_attempt, can_view_quiz, require, require_visible
 from app.quiz import bp
 from app.quiz.forms import AttemptPageForm, StartAttemptForm, SubmitAttemptForm, posted_answers
@@ -66,7 +67,7 @@ def quiz(course_key: str, quiz_key: str):
     return render_template(
         "quiz/quiz.html", quiz=quiz, version=version, settings=settings, attempts=attempts, current=current,
         grade=grade, refusal=refusal, left=attempts_left(settings, len(attempts)), shows=shows,
-        form=StartAttemptForm(), per_attempt=per_attempt, drawn_by=drawn_by, terms=terms,
+        form=StartAttemptForm(), per_attempt=per_attempt, drawn_by=drawn_by, terms=terms, pool_size=len(groups),
     )
 
 
@@ -102,7 +103,7 @@ def attempt(attempt_id: int):
     settings = attempt_service.settings_of(attempt.version)
     pages = pages_of(attempt, settings.questions_per_page)
     page = min(max(request.args.get("page", 1, type=int), 1), len(pages))
-    responses = _responses(attempt.id, pages[page - 1])
+    responses = attempt_service.saved_responses(db.session, attempt.id, pages[page - 1])
     views = question_views(attempt, pages[page - 1], responses, immediate=settings.immediate)
     problems = attempt_service.answer_problems(attempt, {qid: row.raw for qid, row in responses.items()})
     form = AttemptPageForm(page=page)
@@ -113,13 +114,14 @@ def attempt(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
 @login_required
+@locks_late
 def save(attempt_id: int):
     """Save the answers on a page, then go where the student asked (or answer 204 to autosave).
 
     A page whose answers need fixing (an ordering with one item in two positions) is saved as typed,
     but the student stays on it, at the question, until it is fixed.
     """
-    attempt = db.get_or_404(Attempt, attempt_id)
+    attempt = _attempt_or_404(attempt_id)
     require_visible(can_take_attempt(current_user, attempt))
     form = AttemptPageForm()
     if not form.validate_on_submit():
@@ -201,7 +203,7 @@ def summary(attempt_id: int):
     """Before submitting: which questions are answered or need fixing, and the submit button."""
     attempt = _takeable_attempt(attempt_id)
     settings = attempt_service.settings_of(attempt.version)
-    responses = _responses(attempt.id, list(attempt.question_ids))
+    responses = attempt_service.saved_responses(db.session, attempt.id, list(attempt.question_ids))
     answered = attempt_service.answered_questions(responses)
     problems = attempt_service.answer_problems(attempt, {qid: row.raw for qid, row in responses.items()})
     pages = pages_of(attempt, settings.questions_per_page)
@@ -213,9 +215,10 @@ def summary(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
+@locks_late
 def submit(attempt_id: int):
     """Grade the attempt once; repeated submits land on the same result."""
-    attempt = db.get_or_404(Attempt, attempt_id)
+    attempt = _attempt_or_404(attempt_id)
     require_visible(can_take_attempt(current_user, attempt))
     if not SubmitAttemptForm().validate_on_submit():
         abort(400)
@@ -244,19 +247,13 @@ def review(attempt_id: int):
         return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
     settings = attempt_service.settings_of(attempt.version)
     shows = review_items(attempt_service.current_settings(attempt.quiz), utcnow())
-    responses = _responses(attempt.id, attempt.question_ids)
+    responses = attempt_service.saved_responses(db.session, attempt.id, attempt.question_ids)
     views = question_views(attempt, list(attempt.question_ids), responses, review_items=shows)
     # Staff reviewing a student's attempt read the student's name where the student reads "Your".
     student = db.session.get(User, attempt.user_id) if attempt.user_id != current_user.id else None
     return render_template("quiz/review.html", attempt=attempt, quiz=attempt.quiz, settings=settings,
                            views=views, shows=shows, course=attempt.quiz.course, student=student,
                            passed=passed(attempt.percent, settings.pass_mark))
-
-
-def _responses(attempt_id: int, qids: list[str]) -> dict[str, Response]:
-    rows = db.session.scalars(select(Response).where(Response.attempt_id == attempt_id,
-                                                     Response.question_id.in_(qids)))
-    return {row.question_id: row for row in rows}
 
 
 def _quiz_or_404(course_key: str, quiz_key: str) -> Quiz:
@@ -268,9 +265,16 @@ def _quiz_or_404(course_key: str, quiz_key: str) -> Quiz:
     return quiz
 
 
+def _attempt_or_404(attempt_id: int) -> Attempt:
+    attempt = attempt_service.attempt_with_quiz(db.session, attempt_id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
 def _takeable_attempt(attempt_id: int) -> Attempt:
     """The student's own attempt if it takes answers now; else the request ends in a redirect (review or quiz)."""
-    attempt = db.one_or_404(attempt_service.attempt_with_quiz(attempt_id))
+    attempt = _attempt_or_404(attempt_id)
     require_visible(can_take_attempt(current_user, attempt))
     blocked = attempt_service.not_taking(db.session, attempt)
     if blocked is None:

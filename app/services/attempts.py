@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Insert, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
-from app.database import begin_writing, upsert
+from app.database import begin_writing, dialect_insert
 from app.engine import (
     Grade,
     QuestionType,
@@ -91,24 +92,43 @@ class NotTaking:
     message: str | None
 
 
-# Versions never change, so their built engine questions can be kept per process.
-_BUILT: OrderedDict[tuple[int, str], dict[str, QuestionType]] = OrderedDict()
-_BUILT_MAX = 256
+class PerVersion:
+    """What a process derives from a quiz version, kept by (id, content hash): a version never changes.
+
+    The content hash in the key keeps two databases in one process (tests, two apps) from mixing.
+    """
+
+    def __init__(self, size: int = 256):
+        self._kept: OrderedDict[tuple[int, str], Any] = OrderedDict()
+        self._size = size
+
+    def get(self, version_id: int | None, content_hash: str | None, derive: Callable[[], Any]) -> Any:
+        """The kept value for this version, derived now if it is not kept (or the version has no id yet)."""
+        if version_id is None or content_hash is None:
+            return derive()
+        key = (version_id, content_hash)
+        value = self._kept.get(key)
+        if value is None:
+            value = self._kept[key] = derive()
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return value
+
+
+_DEFINITIONS = PerVersion()
+_BUILT = PerVersion()
+_SETTINGS = PerVersion()
+
+
+def question_definitions(version: QuizVersion) -> dict[str, dict[str, Any]]:
+    """A version's stored questions by id, in order (read from the database once per process)."""
+    return _DEFINITIONS.get(version.id, version.content_hash, lambda: {q["id"]: q for q in version.questions})
 
 
 def engine_questions(version: QuizVersion) -> dict[str, QuestionType]:
-    """The engine's question objects of a quiz version, by question id (cached per process)."""
-    key = (version.id, version.content_hash)
-    built = _BUILT.get(key)
-    if built is None:
-        built = {q["id"]: build_question(q["definition"]) for q in version.questions}
-        _BUILT[key] = built
-        while len(_BUILT) > _BUILT_MAX:
-            _BUILT.popitem(last=False)
-    return built
-
-
-_SETTINGS: OrderedDict[tuple[int, str], QuizSettings] = OrderedDict()
+    """The engine's question objects of a quiz version, by question id (built once per process)."""
+    return _BUILT.get(version.id, version.content_hash, lambda: {
+        qid: build_question(q["definition"]) for qid, q in question_definitions(version).items()})
 
 
 def settings_of(version: QuizVersion) -> QuizSettings:
@@ -117,19 +137,8 @@ def settings_of(version: QuizVersion) -> QuizSettings:
 
 
 def stored_settings(version_id: int | None, content_hash: str | None, settings_json: dict[str, Any]) -> QuizSettings:
-    """A version's settings from their stored JSON, parsed once per process: a version never changes.
-
-    Keyed like engine_questions, by id and content hash, so two databases in one process never mix.
-    """
-    if version_id is None or content_hash is None:
-        return QuizSettings.from_json(settings_json)
-    key = (version_id, content_hash)
-    settings = _SETTINGS.get(key)
-    if settings is None:
-        settings = _SETTINGS[key] = QuizSettings.from_json(settings_json)
-        while len(_SETTINGS) > _BUILT_MAX:
-            _SETTINGS.popitem(last=False)
-    return settings
+    """A version's settings from their stored JSON, parsed once per process."""
+    return _SETTINGS.get(version_id, content_hash, lambda: QuizSettings.from_json(settings_json))
 
 
 def current_settings(quiz: Quiz) -> QuizSettings:
@@ -161,18 +170,28 @@ def start_terms(settings: QuizSettings, used: int) -> StartTerms:
                       closes=settings.closes)
 
 
-def attempt_with_quiz(attempt_id: int):
-    """A select of one attempt with its version, quiz and course, which every attempt page shows: one query."""
-    return (select(Attempt).where(Attempt.id == attempt_id)
-            .options(joinedload(Attempt.version), joinedload(Attempt.quiz).joinedload(Quiz.course)))
+def _light(version_loader):
+    """Load versions without their questions and document: pages read those through question_definitions."""
+    return version_loader.options(defer(QuizVersion.questions), defer(QuizVersion.document),
+                                  defer(QuizVersion.changes))
+
+
+# Built once: every attempt page, autosave and submit runs it.
+_ATTEMPT_WITH_QUIZ = (select(Attempt).where(Attempt.id == bindparam("attempt_id"))
+                      .options(_light(joinedload(Attempt.version)), joinedload(Attempt.quiz).joinedload(Quiz.course)))
+_STUDENT_ATTEMPTS = (select(Attempt).options(_light(selectinload(Attempt.version)))
+                     .where(Attempt.user_id == bindparam("user_id"), Attempt.quiz_id == bindparam("quiz_id"))
+                     .order_by(Attempt.number))
+
+
+def attempt_with_quiz(session: Session, attempt_id: int) -> Attempt | None:
+    """One attempt with its version, quiz and course, which every attempt page shows: one query."""
+    return session.scalars(_ATTEMPT_WITH_QUIZ, {"attempt_id": attempt_id}).unique().one_or_none()
 
 
 def student_attempts(session: Session, user_id: int, quiz_id: int) -> list[Attempt]:
     """The student's attempts at this quiz in order, each with its version (for its review rules), in two queries."""
-    return list(session.scalars(
-        select(Attempt).options(selectinload(Attempt.version))
-        .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id).order_by(Attempt.number)
-    ))
+    return list(session.scalars(_STUDENT_ATTEMPTS, {"user_id": user_id, "quiz_id": quiz_id}))
 
 
 def current_attempt(session: Session, attempts: list[Attempt],
@@ -252,7 +271,7 @@ def start_attempt(session: Session, user_id: int, quiz: Quiz, now: datetime | No
 def draw_questions(version, settings: QuizSettings, seed: int) -> tuple[list[str], dict[str, Any]]:
     """The question ids (drawn and shuffled) and per-question presentation orders that this seed gives."""
     questions = engine_questions(version)
-    ids = [q["id"] for q in version.questions]
+    ids = list(question_definitions(version))
     rule = DrawRule.of(settings.draw)
     if rule is not None:
         ids = rule.draw(ids, pool_groups(version), attempt_rng(seed, "draw"))
@@ -268,7 +287,7 @@ def draw_questions(version, settings: QuizSettings, seed: int) -> tuple[list[str
 
 def pool_groups(version) -> list[str | None]:
     """Each question's draw group (or None), in the version's order."""
-    return [question_group(q["definition"]) for q in version.questions]
+    return [question_group(q["definition"]) for q in question_definitions(version).values()]
 
 
 def close_if_overdue(session: Session, attempt: Attempt, now: datetime | None = None) -> bool:
@@ -291,10 +310,14 @@ def close_if_overdue(session: Session, attempt: Attempt, now: datetime | None = 
     return submit_attempt(session, attempt, now, closed_by=closed_by)
 
 
+_ATTEMPT_STATE_FOR_UPDATE = select(Attempt.state).where(Attempt.id == bindparam("attempt_id")).with_for_update()
+
+
 def _ensure_open(session: Session, attempt: Attempt, now: datetime) -> None:
+    begin_writing(session)
     # Lock the attempt row (PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers) so a
     # save can never land after a concurrent submit has graded the answers.
-    state = session.scalar(select(Attempt.state).where(Attempt.id == attempt.id).with_for_update())
+    state = session.scalar(_ATTEMPT_STATE_FOR_UPDATE, {"attempt_id": attempt.id})
     if state != attempt.state:
         session.refresh(attempt)
     if attempt.state != "in_progress":
@@ -314,22 +337,17 @@ CLOSED_MESSAGES = {
 
 def save_answers(session: Session, attempt: Attempt, posted: Mapping[str, Mapping[str, list[str]]],
                  now: datetime | None = None) -> int:
-    """Store the posted fields of the attempt's questions (one upsert each); returns how many were saved."""
+    """Store the posted fields of the attempt's questions in one statement; returns how many were saved.
+
+    An answer locked by a right Check keeps what was checked.
+    """
     now = now or utcnow()
     _ensure_open(session, attempt, now)
-    wanted = [qid for qid in attempt.question_ids if qid in posted]
-    if not wanted:
+    rows = [{"attempt_id": attempt.id, "question_id": qid, "raw": clean_fields(posted[qid]), "now": now}
+            for qid in attempt.question_ids if qid in posted]
+    if not rows:
         return 0
-    locked = set(session.scalars(select(Response.question_id).where(
-        Response.attempt_id == attempt.id, Response.locked.is_(True), Response.question_id.in_(wanted))))
-    saved = 0
-    for qid in wanted:
-        if qid in locked:
-            continue
-        _upsert_response(session, attempt.id, qid, clean_fields(posted[qid]), now)
-        saved += 1
-    session.flush()
-    return saved
+    return session.execute(_response_upsert(session.get_bind().dialect.name), rows).rowcount
 
 
 def check_answer(session: Session, attempt: Attempt, qid: str, fields: Mapping[str, list[str]],
@@ -375,6 +393,7 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = No
         if problems:
             raise AnswerNeedsFixing(problems)
     # The conditional update is the lock: of two concurrent submits, only one changes a row.
+    begin_writing(session)
     claimed = session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "in_progress")
         .values(state="submitted", submitted_at=now, closed_by=closed_by)
@@ -386,7 +405,7 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = No
     version = attempt.version
     settings = settings_of(version)
     questions = engine_questions(version)
-    points = {q["id"]: float(q["points"]) for q in version.questions}
+    points = {qid: float(q["points"]) for qid, q in question_definitions(version).items()}
     responses = {r.question_id: r for r in session.scalars(select(Response).where(Response.attempt_id == attempt.id))}
     total = 0.0
     for qid in attempt.question_ids:
@@ -450,6 +469,16 @@ def _and_list(numbers: list[int]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+_SAVED_RESPONSES = select(Response).where(Response.attempt_id == bindparam("attempt_id"),
+                                          Response.question_id.in_(bindparam("question_ids", expanding=True)))
+
+
+def saved_responses(session: Session, attempt_id: int, qids: list[str]) -> dict[str, Response]:
+    """The attempt's saved answers to these questions, by question id (a question never answered is absent)."""
+    rows = session.scalars(_SAVED_RESPONSES, {"attempt_id": attempt_id, "question_ids": list(qids)})
+    return {row.question_id: row for row in rows}
+
+
 def saved_answer_problems(session: Session, attempt: Attempt) -> dict[str, str]:
     """What must be fixed in the attempt's saved answers before it can be submitted, by question id."""
     raws = dict(session.execute(select(Response.question_id, Response.raw)
@@ -474,10 +503,22 @@ def final_fraction(question: QuestionType, response: Response, settings: QuizSet
 
 
 def _upsert_response(session: Session, attempt_id: int, qid: str, fields: dict[str, list[str]], now) -> None:
-    statement = upsert(session, Response).values(attempt_id=attempt_id, question_id=qid, raw=fields, saved_at=now,
-                                                 tries=0, locked=False)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["attempt_id", "question_id"], set_={"raw": fields, "saved_at": now}))
+    session.execute(_response_upsert(session.get_bind().dialect.name),
+                    {"attempt_id": attempt_id, "question_id": qid, "raw": fields, "now": now})
+
+
+@functools.cache
+def _response_upsert(dialect: str) -> Insert:
+    """Insert an answer or replace the saved one unless a right Check locked it; built once per dialect."""
+    table = Response.__table__
+    statement = dialect_insert(dialect)(table).values(
+        attempt_id=bindparam("attempt_id"), question_id=bindparam("question_id"),
+        raw=bindparam("raw", type_=table.c.raw.type), saved_at=bindparam("now"), tries=0, locked=False)
+    return statement.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={"raw": statement.excluded.raw, "saved_at": statement.excluded.saved_at},
+        where=table.c.locked.is_(False),
+    )
 
 
 def _response_for_update(session: Session, attempt_id: int, qid: str) -> Response | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Executable, Row, and_, bindparam, func, insert, select
-from sqlalchemy.orm import Session, contains_eager, undefer
+from sqlalchemy.orm import Session, contains_eager, load_only, undefer
 
 from app.database import begin_writing, dialect_insert, upsert
 from app.engine.mastery import (
@@ -104,13 +104,6 @@ class LessonNeighbours:
     total: int
 
 
-def live_lessons(course_id: int):
-    """A select of a course's current lessons in order."""
-    return (select(Lesson)
-            .where(Lesson.course_id == course_id, Lesson.retired_at.is_(None))
-            .order_by(Lesson.position))
-
-
 def lesson_row(lesson: Lesson, progress: LessonProgress | None, quiz: QuizGrade | None) -> LessonRow:
     """A lesson with its state by the engine's rule, from its progress summary and check-quiz grade."""
     state = lesson_state(opened=progress is not None,
@@ -119,18 +112,42 @@ def lesson_row(lesson: Lesson, progress: LessonProgress | None, quiz: QuizGrade 
     return LessonRow(lesson, state, progress, quiz)
 
 
-def course_overview(session: Session, course: Course, user_id: int, now: datetime | None = None) -> CourseOverview:
-    """The course's lessons with this learner's states, counts and next step, in three queries."""
+# Built once: the course page runs them on every request. The lesson list loads only what lists show, but
+# the Review page names sections, so it asks for the headings too.
+_COURSE_BY_KEY = select(Course).where(Course.key == bindparam("course_key"))
+_LESSONS_WITH_PROGRESS = (
+    select(Lesson, LessonProgress)
+    .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
+                                    LessonProgress.user_id == bindparam("user_id")))
+    .where(Lesson.course_id == bindparam("course_id"), Lesson.retired_at.is_(None))
+    .order_by(Lesson.position)
+)
+_LESSON_LIST = _LESSONS_WITH_PROGRESS.options(
+    load_only(Lesson.course_id, Lesson.key, Lesson.title, Lesson.position, Lesson.minutes, Lesson.quiz_key,
+              Lesson.retired_at))
+_LESSON_LIST_WITH_HEADINGS = _LESSONS_WITH_PROGRESS.options(
+    load_only(Lesson.course_id, Lesson.key, Lesson.title, Lesson.position, Lesson.minutes, Lesson.quiz_key,
+              Lesson.retired_at, Lesson.headings))
+
+
+def course_by_key(session: Session, course_key: str) -> Course | None:
+    """A course by the key in its address."""
+    return session.scalars(_COURSE_BY_KEY, {"course_key": course_key}).one_or_none()
+
+
+def course_overview(session: Session, course: Course, user_id: int, now: datetime | None = None,
+                    with_headings: bool = False) -> CourseOverview:
+    """The course's lessons with this learner's states, counts and next step, in two queries.
+
+    `with_headings` also loads each lesson's headings (the Review page names sections by them).
+    """
     now = now or utcnow()
-    query = (live_lessons(course.id)
-             .add_columns(LessonProgress)
-             .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
-                                             LessonProgress.user_id == user_id)))
+    query = _LESSON_LIST_WITH_HEADINGS if with_headings else _LESSON_LIST
     grades = course_quiz_grades(session, course.id, user_id)
     by_lesson = {grade.quiz.lesson_id: grade for grade in grades.values() if grade.quiz.kind == "lesson"}
     final = next((grade for grade in grades.values() if grade.quiz.kind == "final"), None)
     rows = tuple(lesson_row(lesson, progress, by_lesson.get(lesson.id))
-                 for lesson, progress in session.execute(query))
+                 for lesson, progress in session.execute(query, {"course_id": course.id, "user_id": user_id}))
     states = [row.state for row in rows]
     standings = [
         LessonStanding(

@@ -64,7 +64,7 @@ class CourseReview:
 
 def course_review(session: Session, course: Course, user_id: int, now: datetime) -> CourseReview:
     """What this learner should re-read in the course, from their latest attempt at each quiz (five queries)."""
-    overview = course_overview(session, course, user_id, now)
+    overview = course_overview(session, course, user_id, now, with_headings=True)
     current = aliased(QuizVersion)
     latest = (select(Attempt.quiz_id.label("quiz_id"), func.max(Attempt.number).label("number"))
               .where(Attempt.user_id == user_id, Attempt.state == "submitted")
