@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.authoring import bp
 from app.content.quiz_files import QuizFile
-from app.engine import Grade, apply_penalty, passed, percent
+from app.engine import Grade, apply_penalty, attempt_score, grade_response, passed, percent
 from app.engine.quiz_rules import QuizSettings
 from app.extensions import db
 from app.models import Quiz, QuizPreview, utcnow
@@ -152,9 +152,9 @@ def check_preview_answer(preview: QuizPreview, qid: str, fields: dict[str, list[
     answers = answers_of(preview)
     answer = answers.setdefault(qid, PreviewAnswer())
     if answer.locked:
-        return question.grade(question.normalize(answer.raw))
+        return grade_response(question, answer.raw)
     answer.raw = clean_fields(fields)
-    grade = question.grade(question.normalize(answer.raw))
+    grade = grade_response(question, answer.raw)
     answer.tries += 1
     answer.checked_raw = dict(answer.raw)
     answer.checked_fraction = apply_penalty(grade.fraction, answer.tries, settings.penalty)
@@ -172,18 +172,18 @@ def submit_preview(preview: QuizPreview) -> bool:
     questions = engine_questions(run.version)
     points = {q["id"]: float(q["points"]) for q in run.version.questions}
     answers = answers_of(preview)
-    marks, total = {}, 0.0
+    marks = {}
     for qid in run.question_ids:
         answer = answers.setdefault(qid, PreviewAnswer())
         fraction = final_fraction(questions[qid], answer, settings)
         marks[qid] = {"fraction": fraction, "marks": round(fraction * points[qid], 7)}
-        total += marks[qid]["marks"]
+    total = attempt_score(mark["marks"] for mark in marks.values())
     maximum = sum(points[qid] for qid in run.question_ids)
     _store(preview, answers)
     preview.marks = marks
     preview.state = "submitted"
     preview.submitted_at = utcnow()
-    preview.score = round(total, 7)
+    preview.score = total
     preview.max_score = maximum
     preview.percent = round(percent(total, maximum), 7)
     return True

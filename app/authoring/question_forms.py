@@ -36,7 +36,7 @@ NUMBER_MAX = 40
 ID_MAX = 80
 # Rows per list (choices, pairs, blanks, a blank's answers): far beyond any real question, and it bounds the form.
 MAX_ROWS = 50
-COMMON_KEYS = ("id", "type", "points", "prompt", "source", "objective", "group", "general_feedback")
+ANY_TYPE_KEYS = ("id", "type", "points", "prompt", "source", "objective", "group", "general_feedback")
 # A blank is written [[n]] in a cloze text (the engine's own marker syntax).
 BLANK_MARKER = re.compile(r"\[\[\s*([0-9]+)\s*\]\]")
 
@@ -160,7 +160,7 @@ class QuestionForm(FlaskForm):
     type: ClassVar[str] = ""
     template: ClassVar[str] = ""
     # The file-format keys this form writes; any other key of an edited question is kept as it was.
-    keys: ClassVar[tuple[str, ...]] = COMMON_KEYS
+    keys: ClassVar[tuple[str, ...]] = ANY_TYPE_KEYS
 
     edit_count = HiddenField()
     id = StringField("Question id", [_cap(ID_MAX)], filters=[_strip],
@@ -206,7 +206,7 @@ class ChoiceForm(QuestionForm):
     """Single choice and multiple response: choice rows with correct, weight and feedback."""
 
     template = "authoring/questions/_choices.html"
-    keys = (*COMMON_KEYS, "choices", "shuffle")
+    keys = (*ANY_TYPE_KEYS, "choices", "shuffle")
 
     choices = _rows(ChoiceRow)
     shuffle = BooleanField("Shuffle the choices in each attempt", default=True,
@@ -264,7 +264,7 @@ class TrueFalseForm(QuestionForm):
 
     type = "true_false"
     template = "authoring/questions/_true_false.html"
-    keys = (*COMMON_KEYS, "answer", "feedback_true", "feedback_false")
+    keys = (*ANY_TYPE_KEYS, "answer", "feedback_true", "feedback_false")
 
     answer = RadioField("The statement is", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
                         validate_choice=False)
@@ -295,7 +295,7 @@ class ShortAnswerForm(QuestionForm):
 
     type = "short"
     template = "authoring/questions/_short.html"
-    keys = (*COMMON_KEYS, "answers")
+    keys = (*ANY_TYPE_KEYS, "answers")
 
     answers = _rows(TextAnswerRow)
 
@@ -319,7 +319,7 @@ class NumericalForm(QuestionForm):
 
     type = "numerical"
     template = "authoring/questions/_numerical.html"
-    keys = (*COMMON_KEYS, "answers", "units")
+    keys = (*ANY_TYPE_KEYS, "answers", "units")
 
     answers = _rows(NumericAnswerRow)
     units = _rows(UnitRow)
@@ -368,7 +368,7 @@ class MatchingForm(QuestionForm):
 
     type = "matching"
     template = "authoring/questions/_matching.html"
-    keys = (*COMMON_KEYS, "pairs", "distractors", "shuffle")
+    keys = (*ANY_TYPE_KEYS, "pairs", "distractors", "shuffle")
 
     pairs = _rows(PairRow)
     distractors = _rows(TextRow)
@@ -410,7 +410,7 @@ class OrderingForm(QuestionForm):
 
     type = "ordering"
     template = "authoring/questions/_ordering.html"
-    keys = (*COMMON_KEYS, "items")
+    keys = (*ANY_TYPE_KEYS, "items")
 
     items = _rows(TextRow)
 
@@ -434,7 +434,7 @@ class ClozeForm(QuestionForm):
 
     type = "cloze"
     template = "authoring/questions/_cloze.html"
-    keys = (*COMMON_KEYS, "text", "blanks")
+    keys = (*ANY_TYPE_KEYS, "text", "blanks")
 
     text = markdown_field("Text with blanks (Markdown)", "Write each blank as [[1]], [[2]], ... and define it "
                                                          "below.", rows=5)
@@ -584,10 +584,10 @@ def keep_as_written(original: dict[str, Any], question: dict[str, Any]) -> dict[
         return question
     if not same:
         return question
-    kept = {key: value for key, value in question.items() if key in COMMON_KEYS}
+    kept = {key: value for key, value in question.items() if key in ANY_TYPE_KEYS}
     if "points" in original and original["points"] == question.get("points", 1):
         kept["points"] = original["points"]  # a file's explicit `points: 1`
-    return kept | {key: value for key, value in original.items() if key not in COMMON_KEYS}
+    return kept | {key: value for key, value in original.items() if key not in ANY_TYPE_KEYS}
 
 
 def prune_blank_rows(data: dict[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from app.engine.mastery import (
     read_count,
 )
 from app.engine.question import (
-    COMMON_KEYS,
+    ANY_TYPE_KEYS,
     TYPE_NAMES,
     Grade,
     QuestionError,
@@ -49,7 +49,7 @@ from app.engine.types import (
 )
 
 __all__ = [
-    "COMMON_KEYS",
+    "ANY_TYPE_KEYS",
     "GRADING_METHODS",
     "LESSON_STATES",
     "MASTERY_RULE",

@@ -64,9 +64,9 @@ def lesson_state(opened: bool, read: bool, quiz_passed: bool | None) -> LessonSt
     return "reading" if opened else "not_started"
 
 
-def lesson_mastered(best_percent: float | None, pass_mark: float) -> bool:
+def lesson_mastered(grade_percent: float | None, pass_mark: float) -> bool:
     """Tell whether a check-quiz percentage reaches the pass mark (the quiz half of mastering a lesson)."""
-    return passed(best_percent, pass_mark)
+    return passed(grade_percent, pass_mark)
 
 
 def quiz_failed(submitted: bool, quiz_passed: bool) -> bool:

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Self
 
 # Keys the content layer owns (identity, display, scoring weight, draw group, the objective assessed);
 # from_dict ignores them so the content layer can hand over a question's whole mapping.
-COMMON_KEYS = frozenset({"type", "id", "prompt", "points", "source", "group", "objective"})
+ANY_TYPE_KEYS = frozenset({"type", "id", "prompt", "points", "source", "group", "objective"})
 
 # Authors write weights such as 0.3333333; anything this close to 0 or 1 counts as exactly that.
 WEIGHT_TOLERANCE = 1e-6

@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from app.engine.question import COMMON_KEYS, QuestionError
+from app.engine.question import ANY_TYPE_KEYS, QuestionError
 
 
 def path(parent: str, key: str | int) -> str:
@@ -42,7 +42,7 @@ def question_keys(kind: str, data: Any, required: Sequence[str], optional: Seque
     data = mapping(data, "")
     if "type" in data and data["type"] != kind:
         raise QuestionError(f"expected type {kind!r}, got {data['type']!r}", "type")
-    own = {key: value for key, value in data.items() if key not in COMMON_KEYS}
+    own = {key: value for key, value in data.items() if key not in ANY_TYPE_KEYS}
     return check_keys(own, "", required, optional)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.extensions import db
 from app.learn import bp
@@ -19,7 +18,7 @@ from app.services.review_sections import course_review
 @bp.route("/")
 def home():
     """The landing page, or the course for a signed-in learner."""
-    courses = db.session.scalars(select(Course).order_by(Course.id)).all()
+    courses = progress.all_courses(db.session)
     if current_user.is_authenticated and len(courses) == 1:
         return redirect(url_for("learn.course", course_key=courses[0].key))
     return render_template("learn/home.html", courses=courses)
@@ -59,7 +58,8 @@ def resume(course_key: str):
 @login_required
 def review_home():
     """The Review page of the first course (Parley normally holds one), for the header's link."""
-    course = db.session.scalars(select(Course).order_by(Course.id).limit(1)).first()
+    courses = progress.all_courses(db.session)
+    course = courses[0] if courses else None
     if course is None:
         abort(404)
     return redirect(url_for("learn.review", course_key=course.key))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
-from app.engine import Grade
+from app.engine import Grade, grade_response
 from app.engine.form_fields import response_fields
 from app.engine.presentation import answer_marks
 from app.models import Attempt, Course, Lesson, Response
@@ -122,7 +122,7 @@ def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Respo
             # Only what the last Check graded is shown: grading the saved answer instead would let a student
             # try every choice with plain saves and pay the penalty once.
             if response.locked or question.normalize(fields) == question.normalize(response.checked_raw):
-                check = question.grade(question.normalize(response.checked_raw))
+                check = grade_response(question, response.checked_raw)
             else:
                 changed = True
         source = definition["source"]

@@ -7,15 +7,13 @@ from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
 
 from app.database import locks_late
 from app.engine import passed
 from app.engine.draws import draw_summary
 from app.engine.quiz_rules import attempts_left, review_items
 from app.extensions import db
-from app.models import Attempt, Course, Quiz, QuizVersion, User, utcnow
+from app.models import Attempt, Quiz, QuizVersion, User, utcnow
 from app.permissions import can_review_attempt, can_take_attempt, can_view_quiz, require, require_visible
 from app.quiz import bp
 from app.quiz.forms import AttemptPageForm, StartAttemptForm, SubmitAttemptForm, posted_answers
@@ -257,10 +255,9 @@ def review(attempt_id: int):
 
 
 def _quiz_or_404(course_key: str, quiz_key: str) -> Quiz:
-    quiz = db.one_or_404(select(Quiz).join(Quiz.course).options(contains_eager(Quiz.course))
-                         .where(Course.key == course_key, Quiz.key == quiz_key))
+    quiz = attempt_service.quiz_by_key(db.session, course_key, quiz_key)
     # A quiz never published is a draft in authoring: to students it does not exist yet.
-    if quiz.current_version_id is None:
+    if quiz is None or quiz.current_version_id is None:
         abort(404)
     return quiz
 

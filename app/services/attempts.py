@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Insert, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, defer, joinedload, selectinload
 
 from app.database import begin_writing, dialect_insert
 from app.engine import (
@@ -20,7 +20,9 @@ from app.engine import (
     QuestionType,
     apply_penalty,
     attempt_rng,
+    attempt_score,
     build_question,
+    grade_response,
     percent,
     shuffle_questions,
 )
@@ -33,7 +35,7 @@ from app.engine.quiz_rules import (
     not_open_refusal,
     start_refusal,
 )
-from app.models import Attempt, Quiz, QuizVersion, Response, ResponseTry, utcnow
+from app.models import Attempt, Course, Quiz, QuizVersion, Response, ResponseTry, utcnow
 
 
 class AttemptRefused(Exception):
@@ -182,6 +184,15 @@ _ATTEMPT_WITH_QUIZ = (select(Attempt).where(Attempt.id == bindparam("attempt_id"
 _STUDENT_ATTEMPTS = (select(Attempt).options(_light(selectinload(Attempt.version)))
                      .where(Attempt.user_id == bindparam("user_id"), Attempt.quiz_id == bindparam("quiz_id"))
                      .order_by(Attempt.number))
+
+
+_QUIZ_BY_KEY = (select(Quiz).join(Quiz.course).options(contains_eager(Quiz.course))
+                .where(Course.key == bindparam("course_key"), Quiz.key == bindparam("quiz_key")))
+
+
+def quiz_by_key(session: Session, course_key: str, quiz_key: str) -> Quiz | None:
+    """A quiz (with its course) by the keys in its address, published or not."""
+    return session.scalars(_QUIZ_BY_KEY, {"course_key": course_key, "quiz_key": quiz_key}).one_or_none()
 
 
 def attempt_with_quiz(session: Session, attempt_id: int) -> Attempt | None:
@@ -361,7 +372,7 @@ def check_answer(session: Session, attempt: Attempt, qid: str, fields: Mapping[s
     question = engine_questions(attempt.version)[qid]
     response = _response_for_update(session, attempt.id, qid)
     if response is not None and response.locked:
-        return question.grade(question.normalize(response.raw)), response
+        return grade_response(question, response.raw), response
     _upsert_response(session, attempt.id, qid, clean_fields(fields), now)
     problems = answer_problems(attempt, {qid: fields})
     if problems:
@@ -369,7 +380,7 @@ def check_answer(session: Session, attempt: Attempt, qid: str, fields: Mapping[s
         session.flush()
         raise AnswerNeedsFixing(problems)
     response = _response_for_update(session, attempt.id, qid)
-    grade = question.grade(question.normalize(response.raw))
+    grade = grade_response(question, response.raw)
     response.tries += 1
     response.checked_raw = dict(response.raw)
     response.checked_fraction = apply_penalty(grade.fraction, response.tries, settings.penalty)
@@ -407,7 +418,6 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = No
     questions = engine_questions(version)
     points = {qid: float(q["points"]) for qid, q in question_definitions(version).items()}
     responses = {r.question_id: r for r in session.scalars(select(Response).where(Response.attempt_id == attempt.id))}
-    total = 0.0
     for qid in attempt.question_ids:
         response = responses.get(qid)
         if response is None:
@@ -416,12 +426,13 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = No
         fraction = final_fraction(questions[qid], response, settings)
         response.fraction = fraction
         response.marks = round(fraction * points[qid], 7)
-        total += response.marks
+        responses[qid] = response
+    total = attempt_score(responses[qid].marks for qid in attempt.question_ids)
     maximum = sum(points[qid] for qid in attempt.question_ids)
     attempt.state = "submitted"
     attempt.submitted_at = now
     attempt.closed_by = closed_by
-    attempt.score = round(total, 7)
+    attempt.score = total
     attempt.max_score = maximum
     attempt.percent = round(percent(total, maximum), 7)
     session.flush()
@@ -496,7 +507,7 @@ def final_fraction(question: QuestionType, response: Response, settings: QuizSet
     """The fraction a response earns at submit: its locked checked grade, else its answer graded with penalties."""
     if settings.immediate and response.locked and response.checked_fraction is not None:
         return response.checked_fraction
-    grade = question.grade(question.normalize(response.raw or {}))
+    grade = grade_response(question, response.raw or {})
     # In immediate mode submitting counts as one more try (Moodle's interactive behaviour).
     tries = response.tries + 1 if settings.immediate else 1
     return apply_penalty(grade.fraction, tries, settings.penalty)

@@ -130,6 +130,11 @@ _LESSON_LIST_WITH_HEADINGS = _LESSONS_WITH_PROGRESS.options(
               Lesson.retired_at, Lesson.headings))
 
 
+def all_courses(session: Session) -> list[Course]:
+    """Every course, oldest first (Parley normally holds one)."""
+    return list(session.scalars(select(Course).order_by(Course.id)))
+
+
 def course_by_key(session: Session, course_key: str) -> Course | None:
     """A course by the key in its address."""
     return session.scalars(_COURSE_BY_KEY, {"course_key": course_key}).one_or_none()

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from app.engine import grade_response
 from app.engine.quiz_rules import QuizSettings, review_items
 from app.models import Attempt, Course, Quiz, QuizVersion, Response
 from app.services.attempts import engine_questions
@@ -97,7 +98,7 @@ def course_review(session: Session, course: Course, user_id: int, now: datetime)
                 continue
             question = questions[qid]
             # The verdict the attempt's review shows: the answer as saved, graded without penalties.
-            correct = question.grade(question.normalize(answers.get((attempt_id, qid)) or {})).correct
+            correct = grade_response(question, answers.get((attempt_id, qid)) or {}).correct
             if correct is True:
                 continue
             counts[(source["lesson"], source.get("heading") or "")][0 if correct is False else 1] += 1
