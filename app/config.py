@@ -31,7 +31,10 @@ def default_config(instance_path: str) -> dict[str, Any]:
     return {
         "ENV_NAME": "development",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'parley.sqlite3'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No ping before every checkout: it costs each request a round trip. A connection the server dropped
+        # fails its request once (503), which invalidates the whole pool, so the next requests reconnect;
+        # recycling keeps connections younger than the idle limits of proxies and poolers.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "pool_recycle": 1800},
         # Every wait for the database ends well before gunicorn's 30 s worker timeout, so one stuck lock or
         # slow query answers a 503 page instead of hanging (and getting killed in) every worker.
         "SQLITE_BUSY_TIMEOUT_MS": 10000,
