@@ -13,7 +13,7 @@ from app.engine import passed
 from app.engine.draws import draw_summary
 from app.engine.quiz_rules import attempts_left, review_items
 from app.extensions import db
-from app.models import Attempt, Quiz, QuizVersion, User, utcnow
+from app.models import Attempt, Quiz, User, utcnow
 from app.permissions import can_review_attempt, can_take_attempt, can_view_quiz, require, require_visible
 from app.quiz import bp
 from app.quiz.forms import AttemptPageForm, StartAttemptForm, SubmitAttemptForm, posted_answers
@@ -49,7 +49,7 @@ def quiz(course_key: str, quiz_key: str):
     if closed:
         flash(closed, "info")
         db.session.commit()
-    version = db.session.get(QuizVersion, quiz.current_version_id)
+    version = attempt_service.light_version(db.session, quiz.current_version_id)
     settings = attempt_service.settings_of(version)
     groups = attempt_service.pool_groups(version)
     per_attempt, drawn_by = settings.questions_per_attempt(groups), draw_summary(settings.draw, groups)

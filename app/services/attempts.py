@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Insert, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager, defer, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, defer, joinedload
 
 from app.database import begin_writing, dialect_insert
 from app.engine import (
@@ -172,16 +172,15 @@ def start_terms(settings: QuizSettings, used: int) -> StartTerms:
                       closes=settings.closes)
 
 
-def _light(version_loader):
-    """Load versions without their questions and document: pages read those through question_definitions."""
-    return version_loader.options(defer(QuizVersion.questions), defer(QuizVersion.document),
-                                  defer(QuizVersion.changes))
+# A version without its questions and document: pages read those through question_definitions, once per process.
+_LIGHT_VERSION = (defer(QuizVersion.questions), defer(QuizVersion.document), defer(QuizVersion.changes))
 
 
 # Built once: every attempt page, autosave and submit runs it.
 _ATTEMPT_WITH_QUIZ = (select(Attempt).where(Attempt.id == bindparam("attempt_id"))
-                      .options(_light(joinedload(Attempt.version)), joinedload(Attempt.quiz).joinedload(Quiz.course)))
-_STUDENT_ATTEMPTS = (select(Attempt).options(_light(selectinload(Attempt.version)))
+                      .options(joinedload(Attempt.version).options(*_LIGHT_VERSION),
+                               joinedload(Attempt.quiz).joinedload(Quiz.course)))
+_STUDENT_ATTEMPTS = (select(Attempt).options(joinedload(Attempt.version).options(*_LIGHT_VERSION))
                      .where(Attempt.user_id == bindparam("user_id"), Attempt.quiz_id == bindparam("quiz_id"))
                      .order_by(Attempt.number))
 
@@ -200,8 +199,13 @@ def attempt_with_quiz(session: Session, attempt_id: int) -> Attempt | None:
     return session.scalars(_ATTEMPT_WITH_QUIZ, {"attempt_id": attempt_id}).unique().one_or_none()
 
 
+def light_version(session: Session, version_id: int) -> QuizVersion:
+    """A version without its questions and document (pages read those through question_definitions)."""
+    return session.get(QuizVersion, version_id, options=_LIGHT_VERSION)
+
+
 def student_attempts(session: Session, user_id: int, quiz_id: int) -> list[Attempt]:
-    """The student's attempts at this quiz in order, each with its version (for its review rules), in two queries."""
+    """The student's attempts at this quiz in order, each with its version (for its review rules), in one query."""
     return list(session.scalars(_STUDENT_ATTEMPTS, {"user_id": user_id, "quiz_id": quiz_id}))
 
 
@@ -358,7 +362,8 @@ def save_answers(session: Session, attempt: Attempt, posted: Mapping[str, Mappin
             for qid in attempt.question_ids if qid in posted]
     if not rows:
         return 0
-    return session.execute(_response_upsert(session.get_bind().dialect.name), rows).rowcount
+    # Counted from what the upsert returns: drivers do not all count rows over an executemany.
+    return len(session.execute(_response_upsert(session.get_bind().dialect.name), rows).all())
 
 
 def check_answer(session: Session, attempt: Attempt, qid: str, fields: Mapping[str, list[str]],
@@ -520,7 +525,7 @@ def _upsert_response(session: Session, attempt_id: int, qid: str, fields: dict[s
 
 @functools.cache
 def _response_upsert(dialect: str) -> Insert:
-    """Insert an answer or replace the saved one unless a right Check locked it; built once per dialect."""
+    """Upsert an answer unless a right Check locked it, returning each saved question's id; built once per dialect."""
     table = Response.__table__
     statement = dialect_insert(dialect)(table).values(
         attempt_id=bindparam("attempt_id"), question_id=bindparam("question_id"),
@@ -529,7 +534,7 @@ def _response_upsert(dialect: str) -> Insert:
         index_elements=["attempt_id", "question_id"],
         set_={"raw": statement.excluded.raw, "saved_at": statement.excluded.saved_at},
         where=table.c.locked.is_(False),
-    )
+    ).returning(table.c.question_id)
 
 
 def _response_for_update(session: Session, attempt_id: int, qid: str) -> Response | None:
