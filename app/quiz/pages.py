@@ -109,8 +109,8 @@ def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Respo
     engines = engine_questions(version)
     if course is None and isinstance(attempt, Attempt):
         course = attempt.quiz.course
-    # Re-read links show after a Check and in the review; a plain attempt page names no section.
-    sections = lesson_sections(course) if immediate or review_items is not None else {}
+    # Re-read links show in the review and after a Check that was not right: only then are sections looked up.
+    sections: dict[tuple[str, str], tuple[str, str]] | None = None
     views = []
     for qid in qids:
         definition, question = definitions[qid], engines[qid]
@@ -126,7 +126,10 @@ def question_views(attempt: Attempt, qids: list[str], responses: dict[str, Respo
             else:
                 changed = True
         source = definition["source"]
-        section_title, lesson_title = sections.get((source["lesson"], source["heading"]), ("", ""))
+        section_title, lesson_title = "", ""
+        if review_items is not None or (check is not None and check.correct is not True):
+            sections = lesson_sections(course) if sections is None else sections
+            section_title, lesson_title = sections.get((source["lesson"], source["heading"]), ("", ""))
         review = None
         if review_items is not None:
             answer = question.normalize(fields)
