@@ -152,6 +152,22 @@ def test_locked_database_answers_503_and_nothing_is_half_written(course, make_us
     assert count(LessonVisit) == 1
 
 
+def test_pages_that_only_read_never_wait_for_a_writer(course, make_user, impatient):
+    """While another connection holds the write lock, every page that only reads still answers at once.
+
+    On SQLite a page reads in a deferred transaction and takes the lock only to write; an app that gives
+    up on a lock after 50 ms would answer 503 if any of these pages asked for it.
+    """
+    make_user(email=EMAIL)
+    client = signed_in(impatient)
+    quiz = f"{COURSE}/quizzes/alpha-check"
+    started = client.post(f"{quiz}/start", data={"csrf_token": csrf_token(client, quiz), "confirm": "1"})
+    attempt = started.headers["Location"]
+    with write_lock_held("attempt"):
+        for path in (COURSE, quiz, attempt, f"{attempt}/summary", f"{COURSE}/review", f"{COURSE}/about"):
+            assert client.get(path).status_code == 200, path
+
+
 def test_locked_completion_answers_503_then_completes(course, make_user, impatient):
     make_user(email=EMAIL)
     client = signed_in(impatient)
