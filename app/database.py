@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -28,13 +29,8 @@ write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def upsert(session: Session, model: type) -> Insert:
-    """An INSERT of `model` that can take ON CONFLICT, in the dialect the session is bound to (PostgreSQL, SQLite)."""
-    return dialect_insert(session.get_bind().dialect.name)(model)
-
-
-def dialect_insert(dialect: str):
-    """The insert() of a dialect's ON CONFLICT support, for a statement built once per dialect."""
+def dialect_insert(dialect: str) -> Callable[..., Insert]:
+    """The insert() that can take ON CONFLICT (an upsert) in this dialect: PostgreSQL's or SQLite's."""
     return pg_insert if dialect == "postgresql" else sqlite_insert
 
 

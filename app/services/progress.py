@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Executable, Row, and_, bindparam, func, insert, select
 from sqlalchemy.orm import Session, contains_eager, load_only, undefer
 
-from app.database import begin_writing, dialect_insert, upsert
+from app.database import begin_writing, dialect_insert
 from app.engine.mastery import (
     MASTERY_RULE,
     STATE_KEY,
@@ -122,12 +122,10 @@ _LESSONS_WITH_PROGRESS = (
     .where(Lesson.course_id == bindparam("course_id"), Lesson.retired_at.is_(None))
     .order_by(Lesson.position)
 )
-_LESSON_LIST = _LESSONS_WITH_PROGRESS.options(
-    load_only(Lesson.course_id, Lesson.key, Lesson.title, Lesson.position, Lesson.minutes, Lesson.quiz_key,
-              Lesson.retired_at))
-_LESSON_LIST_WITH_HEADINGS = _LESSONS_WITH_PROGRESS.options(
-    load_only(Lesson.course_id, Lesson.key, Lesson.title, Lesson.position, Lesson.minutes, Lesson.quiz_key,
-              Lesson.retired_at, Lesson.headings))
+_LISTED = (Lesson.course_id, Lesson.key, Lesson.title, Lesson.position, Lesson.minutes, Lesson.quiz_key,
+           Lesson.retired_at)
+_LESSON_LIST = _LESSONS_WITH_PROGRESS.options(load_only(*_LISTED))
+_LESSON_LIST_WITH_HEADINGS = _LESSONS_WITH_PROGRESS.options(load_only(*_LISTED, Lesson.headings))
 
 
 def all_courses(session: Session) -> list[Course]:
@@ -220,8 +218,9 @@ def record_visit(session: Session, user_id: int, lesson_id: int,
     now = now or utcnow()
     begin_writing(session)
     values = {"user_id": user_id, "lesson_id": lesson_id, "now": now}
-    summary = session.execute(_visit_statements(session.get_bind().dialect.name)[0], values).one()
-    visit_id = session.execute(_visit_statements(session.get_bind().dialect.name)[1], values).scalar_one()
+    bump_summary, log_visit = _visit_statements(session.get_bind().dialect.name)
+    summary = session.execute(bump_summary, values).one()
+    visit_id = session.execute(log_visit, values).scalar_one()
     return visit_id, LessonProgress(**summary._asdict())
 
 
@@ -287,7 +286,7 @@ def progress_for(session: Session, user_id: int, lesson_id: int) -> LessonProgre
 def _ensure_progress(session: Session, user_id: int, lesson_id: int, now: datetime) -> None:
     # Two tabs may open a lesson at once: let the unique constraint pick one insert, not a race.
     session.execute(
-        upsert(session, LessonProgress)
+        dialect_insert(session.get_bind().dialect.name)(LessonProgress)
         .values(user_id=user_id, lesson_id=lesson_id, first_opened_at=now, last_opened_at=now,
                 visits=0, seconds_spent=0)
         .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
