@@ -9,8 +9,10 @@ the sign-in throttle does not shape the run), starts one attempt each, and serve
 port. wrk (Debian's package, a C load generator that leaves the server's CPU alone) then drives each request kind
 with one connection per student, each connection carrying its own student's cookie (a Lua script). A
 hello-world Flask app on the same gunicorn settings is measured in the same run, and every figure is also given
-as a ratio to it. CPU per request is read from the workers' /proc/<pid>/stat before and after each run; resident
-memory from /proc/<pid>/status at the end. Finally `--burst` other students submit their attempts at the same
+as a ratio to it; so is the stack's floor (bench/floor_app.py: the same students signed in, one Core query for
+the user, and for its page one more query and a small template), the least a signed-in page costs on this stack.
+CPU per request is read from the workers' /proc/<pid>/stat before and after each run; resident memory from
+/proc/<pid>/status at the end. Finally `--burst` other students submit their attempts at the same
 moment, once each (curl --parallel sends them), and the latency of those submits is measured.
 
 Needs wrk and curl on PATH (`apt-get install -y wrk curl`) and, for PostgreSQL, a server at 127.0.0.1:5432 (trust auth).
@@ -192,7 +194,7 @@ def wrk_script(students: list[Student], kind: str) -> str:
         lines.append(f"cookies[{n}] = {lua_string(student.cookie)}")
         lines.append(f"paths[{n}] = {lua_string(path)}")
         lines.append(f"bodies[{n}] = {lua_string(body) if body is not None else 'nil'}")
-    method = "GET" if kind in ("hello", "course", "lesson", "quiz", "attempt") else "POST"
+    method = "POST" if kind == "autosave" else "GET"
     lines += [
         "local counter = 0",
         "function setup(thread) counter = counter + 1; thread:set('me', counter) end",
@@ -215,9 +217,9 @@ def wrk_script(students: list[Student], kind: str) -> str:
 
 def request_for(student: Student, kind: str) -> tuple[str, str | None]:
     """The path and (for a POST) the form body of one request of a kind."""
-    if kind == "hello":
+    if kind in ("hello", "floor hello"):
         return "/", None
-    if kind == "course":
+    if kind in ("course", "floor page"):
         return f"/courses/{COURSE}", None
     if kind == "lesson":
         return f"/courses/{COURSE}/lessons/{LESSON}", None
@@ -285,7 +287,13 @@ class Server:
 
 def drive(server: Server, students: list[Student], kind: str, seconds: int, folder: Path) -> Result:
     """One wrk run of a request kind, one connection (and thread) per student."""
-    script = folder / f"{kind}.lua"
+    path, body = request_for(students[0], kind)
+    if body is None:
+        # wrk counts a redirect as a success: make sure the page itself answers, not the sign-in page.
+        status, url, _ = fetch(server.base + path, students[0])
+        if status != 200 or url != server.base + path:
+            raise SystemExit(f"{kind}: {path} answered {status} at {url}, not the page")
+    script = folder / f"{kind.replace(' ', '-')}.lua"
     script.write_text(wrk_script(students, kind))
     count = len(students)
     warm = subprocess.run(  # nosec B603 - a short warm-up run, not measured
@@ -355,18 +363,20 @@ def measure(kind: str, args, folder: Path) -> dict:
     submitters = seed(env, args.burst, "burst")
     parley = Server("app:create_app()", env, args.workers)
     hello = Server("bench.hello_app:app", env, args.workers)
+    floor = Server("bench.floor_app:app", env, args.workers)
     try:
         start_attempts(parley.base, students)
         start_attempts(parley.base, submitters)
         results = [drive(hello, students, "hello", args.seconds, folder)]
+        results += [drive(floor, students, kind, args.seconds, folder) for kind in ("floor hello", "floor page")]
         for request_kind in ("course", "lesson", "quiz", "attempt", "autosave"):
             results.append(drive(parley, students, request_kind, args.seconds, folder))
         save_first_answers(parley.base, submitters)
         burst = burst_submit(parley, submitters, folder)
         memory = parley.resident_mb()
     finally:
-        parley.stop()
-        hello.stop()
+        for server in (parley, hello, floor):
+            server.stop()
     return {"results": results, "burst": burst, "memory": memory, "sync": sync_seconds}
 
 
@@ -378,13 +388,16 @@ def report(figures: dict[str, dict], args) -> str:
              "measured in the same run on the same settings.", ""]
     for kind, data in figures.items():
         hello = data["results"][0]
+        floor = next(result for result in data["results"] if result.name == "floor page")
         lines += [f"### {kind}", "",
-                  "| request | req/s | × hello req/s | p50 ms | p99 ms | errors | CPU ms/req | × hello CPU |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                  "| request | req/s | × hello req/s | p50 ms | p99 ms | errors | CPU ms/req | × hello CPU "
+                  "| × floor page CPU |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for result in data["results"]:
             lines.append(f"| {result.name} | {result.rate:,.0f} | {result.rate / hello.rate:.3f} | "
                          f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.errors} | {result.cpu_ms:.2f} | "
-                         f"{result.cpu_ms / hello.cpu_ms if hello.cpu_ms else 0:.1f} |")
+                         f"{result.cpu_ms / hello.cpu_ms if hello.cpu_ms else 0:.1f} | "
+                         f"{result.cpu_ms / floor.cpu_ms if floor.cpu_ms else 0:.1f} |")
         errors, p50, p99, wall = data["burst"]
         lines += ["", f"- {args.burst} students submitting at once: {errors} errors, p50 {p50:.0f} ms, "
                       f"p99 {p99:.0f} ms, all done in {wall:.2f} s.",
