@@ -8,11 +8,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Insert, bindparam, func, select, update
+from sqlalchemy import Insert, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, defer, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.database import begin_writing, dialect_insert
 from app.engine import (
@@ -396,6 +397,34 @@ def check_answer(session: Session, attempt: Attempt, qid: str, fields: Mapping[s
     return grade, response
 
 
+# Built once: every submit runs them. The claim is the lock: of two concurrent submits, only one changes
+# the row. The marks are written with plain UPDATEs (one executemany for the answers), not through the
+# unit of work, which cost a submit more than the grading.
+_ATTEMPTS = Attempt.__table__
+_RESPONSES = Response.__table__
+_CLAIM = (update(_ATTEMPTS)
+          .where(_ATTEMPTS.c.id == bindparam("attempt_id"), _ATTEMPTS.c.state == "in_progress")
+          .values(state="submitted", submitted_at=bindparam("now"), closed_by=bindparam("closer")))
+_ANSWERS_TO_GRADE = (select(_RESPONSES.c.id, _RESPONSES.c.question_id, _RESPONSES.c.raw, _RESPONSES.c.tries,
+                            _RESPONSES.c.locked, _RESPONSES.c.checked_fraction)
+                     .where(_RESPONSES.c.attempt_id == bindparam("attempt_id")))
+_RECORD_MARKS = (update(_RESPONSES).where(_RESPONSES.c.id == bindparam("response_id"))
+                 .values(fraction=bindparam("new_fraction"), marks=bindparam("new_marks")))
+_RECORD_SCORE = (update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
+                 .values(score=bindparam("new_score"), max_score=bindparam("new_max"),
+                         percent=bindparam("new_percent")))
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    """A question the attempt never saved an answer to: graded as a blank answer."""
+
+    raw: dict[str, list[str]]
+    tries: int = 0
+    locked: bool = False
+    checked_fraction: float | None = None
+
+
 def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = None,
                    closed_by: str = "student") -> bool:
     """Grade and close the attempt exactly once; False if it was already submitted (double click, second tab).
@@ -408,40 +437,54 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = No
         problems = saved_answer_problems(session, attempt)
         if problems:
             raise AnswerNeedsFixing(problems)
-    # The conditional update is the lock: of two concurrent submits, only one changes a row.
     begin_writing(session)
-    claimed = session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "in_progress")
-        .values(state="submitted", submitted_at=now, closed_by=closed_by)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = session.execute(_CLAIM, {"attempt_id": attempt.id, "now": now, "closer": closed_by}).rowcount
     if claimed != 1:
         session.refresh(attempt)
         return False
+    # Read under the claim: an answer saved before it counts, and none can be saved after it.
     version = attempt.version
     settings = settings_of(version)
     questions = engine_questions(version)
     points = {qid: float(q["points"]) for qid, q in question_definitions(version).items()}
-    responses = {r.question_id: r for r in session.scalars(select(Response).where(Response.attempt_id == attempt.id))}
+    saved = {row.question_id: row for row in session.execute(_ANSWERS_TO_GRADE, {"attempt_id": attempt.id})}
+    marks: dict[str, tuple[float, float]] = {}
     for qid in attempt.question_ids:
-        response = responses.get(qid)
-        if response is None:
-            response = Response(attempt_id=attempt.id, question_id=qid, raw={}, saved_at=now, tries=0, locked=False)
-            session.add(response)
-        fraction = final_fraction(questions[qid], response, settings)
-        response.fraction = fraction
-        response.marks = round(fraction * points[qid], 7)
-        responses[qid] = response
-    total = attempt_score(responses[qid].marks for qid in attempt.question_ids)
+        fraction = final_fraction(questions[qid], saved.get(qid) or UnansweredQuestion(raw={}), settings)
+        marks[qid] = (fraction, round(fraction * points[qid], 7))
+    graded = [{"response_id": saved[qid].id, "new_fraction": fraction, "new_marks": mark}
+              for qid, (fraction, mark) in marks.items() if qid in saved]
+    if graded:
+        session.execute(_RECORD_MARKS, graded)
+    blank = [{"attempt_id": attempt.id, "question_id": qid, "raw": {}, "saved_at": now, "tries": 0, "locked": False,
+              "fraction": fraction, "marks": mark}
+             for qid, (fraction, mark) in marks.items() if qid not in saved]
+    if blank:
+        session.execute(insert(_RESPONSES), blank)
+    total = attempt_score(mark for _, mark in marks.values())
     maximum = sum(points[qid] for qid in attempt.question_ids)
-    attempt.state = "submitted"
-    attempt.submitted_at = now
-    attempt.closed_by = closed_by
-    attempt.score = total
-    attempt.max_score = maximum
-    attempt.percent = round(percent(total, maximum), 7)
-    session.flush()
+    score = {"state": "submitted", "submitted_at": now, "closed_by": closed_by, "score": total,
+             "max_score": maximum, "percent": round(percent(total, maximum), 7)}
+    session.execute(_RECORD_SCORE, {"attempt_id": attempt.id, "new_score": score["score"],
+                                    "new_max": score["max_score"], "new_percent": score["percent"]})
+    _show_in_session(session, attempt, score, marks)
     return True
+
+
+def _show_in_session(session: Session, attempt: Attempt, score: dict[str, Any],
+                     marks: dict[str, tuple[float, float]]) -> None:
+    """Let the attempt, and any of its answers this session holds, show what the plain UPDATEs wrote."""
+    for key, value in score.items():
+        set_committed_value(attempt, key, value)
+    for held in list(session.identity_map.values()):
+        if isinstance(held, Response) and held.attempt_id == attempt.id and held.question_id in marks:
+            fraction, mark = marks[held.question_id]
+            set_committed_value(held, "fraction", fraction)
+            set_committed_value(held, "marks", mark)
+
+
+# The question kinds whose answer can need fixing before it is graded (see answer_problems).
+ANSWERS_WITH_PROBLEMS = frozenset({"ordering"})
 
 
 def answer_problems(attempt: Attempt, answers: Mapping[str, Mapping[str, list[str]]]) -> dict[str, str]:
@@ -454,7 +497,7 @@ def answer_problems(attempt: Attempt, answers: Mapping[str, Mapping[str, list[st
     problems = {}
     for qid, fields in answers.items():
         question = questions.get(qid)
-        if question is None or question.kind != "ordering":
+        if question is None or question.kind not in ANSWERS_WITH_PROBLEMS:
             continue
         message = ordering_problem(question.public(attempt.orders.get(qid))["items"], fields.get("answer", []))
         if message:
@@ -495,11 +538,15 @@ def saved_responses(session: Session, attempt_id: int, qids: list[str]) -> dict[
     return {row.question_id: row for row in rows}
 
 
+_SAVED_RAWS = select(Response.question_id, Response.raw).where(Response.attempt_id == bindparam("attempt_id"))
+
+
 def saved_answer_problems(session: Session, attempt: Attempt) -> dict[str, str]:
     """What must be fixed in the attempt's saved answers before it can be submitted, by question id."""
-    raws = dict(session.execute(select(Response.question_id, Response.raw)
-                                .where(Response.attempt_id == attempt.id)).all())
-    return answer_problems(attempt, raws)
+    questions = engine_questions(attempt.version)
+    if not any(questions[qid].kind in ANSWERS_WITH_PROBLEMS for qid in attempt.question_ids):
+        return {}
+    return answer_problems(attempt, dict(session.execute(_SAVED_RAWS, {"attempt_id": attempt.id}).all()))
 
 
 def answered_questions(responses: Mapping[str, Response]) -> set[str]:
@@ -508,7 +555,16 @@ def answered_questions(responses: Mapping[str, Response]) -> set[str]:
             if any(str(value).strip() for values in (response.raw or {}).values() for value in values)}
 
 
-def final_fraction(question: QuestionType, response: Response, settings: QuizSettings) -> float:
+class GradableAnswer(Protocol):
+    """What grading at submit reads of a saved answer: a response row, a preview's answer, a blank."""
+
+    raw: dict[str, list[str]] | None
+    tries: int
+    locked: bool
+    checked_fraction: float | None
+
+
+def final_fraction(question: QuestionType, response: GradableAnswer, settings: QuizSettings) -> float:
     """The fraction a response earns at submit: its locked checked grade, else its answer graded with penalties."""
     if settings.immediate and response.locked and response.checked_fraction is not None:
         return response.checked_fraction

@@ -168,6 +168,29 @@ def test_time_limit_closes_the_attempt_and_late_answers_do_not_count(client, cou
     assert sum(marks.values()) == 1.0  # only the answer saved in time counted
 
 
+def test_submit_writes_every_mark_and_the_session_sees_them_without_a_reload(client, course, student):
+    attempt = start(client, "final")
+    first_qid = attempt.question_ids[0]
+    save(client, attempt, {k: v for k, v in answers_for(attempt).items() if k.startswith(f"{first_qid}:")})
+    held = db.session.scalars(select(Response).where(Response.attempt_id == attempt.id)).one()
+    assert attempt_service.submit_attempt(db.session, attempt) is True
+    # Nothing expired: the attempt and the answer this session already held show what the submit wrote.
+    shown = (attempt.state, attempt.closed_by, attempt.score, attempt.max_score, attempt.percent, held.fraction,
+             held.marks)
+    db.session.commit()
+    db.session.expire_all()
+    stored, stored_answer = db.session.get(Attempt, attempt.id), db.session.get(Response, held.id)
+    assert shown == (stored.state, stored.closed_by, stored.score, stored.max_score, stored.percent,
+                     stored_answer.fraction, stored_answer.marks)
+    assert shown[:3] == ("submitted", "student", 1.0) and held.marks == 1.0
+    # Every unanswered question gets a blank answer worth nothing, so reports see each question once.
+    marks = dict(db.session.execute(select(Response.question_id, Response.marks)
+                                    .where(Response.attempt_id == attempt.id)).all())
+    assert sorted(marks) == sorted(attempt.question_ids)
+    assert all(value == 0 for qid, value in marks.items() if qid != first_qid)
+    assert attempt_service.submit_attempt(db.session, stored) is False
+
+
 def test_overdue_attempt_is_closed_when_the_student_returns(client, course, student):
     attempt = start(client, "final")
     attempt.deadline = utcnow() - timedelta(hours=1)
