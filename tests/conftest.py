@@ -20,6 +20,7 @@ from app import create_app
 from app.content.bundle import read_content
 from app.database import write_intent
 from app.extensions import db
+from app.models import user as user_model
 from app.services.accounts import create_user
 from app.services.content_sync import sync_content
 
@@ -51,6 +52,22 @@ def reset_schema(url: str) -> None:
             for table in inspect(connection).get_table_names():
                 connection.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
     engine.dispose()
+
+
+# What production hashes with, read before the fixture below lowers it (test_auth checks it is scrypt).
+PRODUCTION_HASH_METHOD = user_model.PASSWORD_HASH_METHOD
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes():
+    """Hash the suite's passwords with 1,000 rounds of PBKDF2 instead of scrypt.
+
+    Thousands of accounts are made and signed in here; at about 0.1 s a scrypt hash, hashing took over
+    half of the suite's time. Sign-in still verifies a real salted hash, only a cheaper one.
+    """
+    user_model.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    yield
+    user_model.PASSWORD_HASH_METHOD = PRODUCTION_HASH_METHOD
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from app.auth.routes import FAILED_LOGIN
 from app.extensions import db
 from app.models import Lesson, LessonProgress, LessonVisit, User
-from tests.conftest import PASSWORD, csrf_token
+from app.models import user as user_model
+from tests.conftest import PASSWORD, PRODUCTION_HASH_METHOD, csrf_token
 
 LOGIN_PATH = "/auth/login"
 
@@ -355,6 +356,14 @@ def test_passwords_are_stored_hashed(make_user):
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
     assert user.check_password(PASSWORD)
     assert not user.check_password(PASSWORD + "x")
+
+
+def test_production_hashes_passwords_with_scrypt(make_user, monkeypatch):
+    # The suite hashes with cheap PBKDF2 (tests/conftest.py); a deployment uses what the module says.
+    monkeypatch.setattr(user_model, "PASSWORD_HASH_METHOD", PRODUCTION_HASH_METHOD)
+    user = make_user("student")
+    assert user.password_hash.startswith("scrypt:32768:8:1$")
+    assert user.check_password(PASSWORD) and not user.check_password(PASSWORD + "x")
 
 
 def test_same_password_gets_different_salts(make_user):
