@@ -55,7 +55,7 @@ def reset_schema(url: str) -> None:
 
 
 # What production hashes with, read before the fixture below lowers it (test_auth checks it is scrypt).
-PRODUCTION_HASH_METHOD = user_model.PASSWORD_HASH_METHOD
+PRODUCTION_HASH_METHOD = user_model.HASH_METHOD
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -65,9 +65,9 @@ def cheap_password_hashes():
     Thousands of accounts are made and signed in here; at about 0.1 s a scrypt hash, hashing took over
     half of the suite's time. Sign-in still verifies a real salted hash, only a cheaper one.
     """
-    user_model.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    user_model.HASH_METHOD = "pbkdf2:sha256:1000"
     yield
-    user_model.PASSWORD_HASH_METHOD = PRODUCTION_HASH_METHOD
+    user_model.HASH_METHOD = PRODUCTION_HASH_METHOD
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from app.models.base import Base, utcnow
 ROLES = ("student", "instructor", "admin")
 # Werkzeug's scrypt (n=2**15, r=8, p=1): about 0.1 s a hash on a 2-core server, which is the point of it.
 # The test suite lowers it (tests/conftest.py), where thousands of accounts are made and signed in.
-PASSWORD_HASH_METHOD = "scrypt"
+HASH_METHOD = "scrypt"
 
 
 
@@ -27,7 +27,7 @@ def _dummy_hash() -> str:
     Made on first use, not at import: hashing takes about 160 ms, which every process start (each CLI command,
     each worker) would otherwise pay whether or not anyone signs in.
     """
-    return generate_password_hash("parley-timing-equaliser", method=PASSWORD_HASH_METHOD)
+    return generate_password_hash("parley-timing-equaliser", method=HASH_METHOD)
 
 
 class User(UserMixin, Base):
@@ -61,7 +61,7 @@ class User(UserMixin, Base):
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password itself."""
-        self.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
+        self.password_hash = generate_password_hash(password, method=HASH_METHOD)
 
     def check_password(self, password: str) -> bool:
         """Whether the password matches the stored hash (never, for an account whose password is not set yet)."""

@@ -360,7 +360,7 @@ def test_passwords_are_stored_hashed(make_user):
 
 def test_production_hashes_passwords_with_scrypt(make_user, monkeypatch):
     # The suite hashes with cheap PBKDF2 (tests/conftest.py); a deployment uses what the module says.
-    monkeypatch.setattr(user_model, "PASSWORD_HASH_METHOD", PRODUCTION_HASH_METHOD)
+    monkeypatch.setattr(user_model, "HASH_METHOD", PRODUCTION_HASH_METHOD)
     user = make_user("student")
     assert user.password_hash.startswith("scrypt:32768:8:1$")
     assert user.check_password(PASSWORD) and not user.check_password(PASSWORD + "x")
