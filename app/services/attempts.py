@@ -410,9 +410,8 @@ _ANSWERS_TO_GRADE = (select(_RESPONSES.c.id, _RESPONSES.c.question_id, _RESPONSE
                      .where(_RESPONSES.c.attempt_id == bindparam("attempt_id")))
 _RECORD_MARKS = (update(_RESPONSES).where(_RESPONSES.c.id == bindparam("response_id"))
                  .values(fraction=bindparam("new_fraction"), marks=bindparam("new_marks")))
-_RECORD_SCORE = (update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
-                 .values(score=bindparam("new_score"), max_score=bindparam("new_max"),
-                         percent=bindparam("new_percent")))
+# No values(): the SET clause takes the columns its parameters name (score, max_score, percent).
+_RECORD_SCORE = update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
 
 
 @dataclass(frozen=True)
@@ -463,11 +462,10 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime | None = No
         session.execute(insert(_RESPONSES), blank)
     total = attempt_score(mark for _, mark in marks.values())
     maximum = sum(points[qid] for qid in attempt.question_ids)
-    score = {"state": "submitted", "submitted_at": now, "closed_by": closed_by, "score": total,
-             "max_score": maximum, "percent": round(percent(total, maximum), 7)}
-    session.execute(_RECORD_SCORE, {"attempt_id": attempt.id, "new_score": score["score"],
-                                    "new_max": score["max_score"], "new_percent": score["percent"]})
-    _show_in_session(session, attempt, score, marks)
+    score = {"score": total, "max_score": maximum, "percent": round(percent(total, maximum), 7)}
+    session.execute(_RECORD_SCORE, {"attempt_id": attempt.id, **score})
+    claim = {"state": "submitted", "submitted_at": now, "closed_by": closed_by}
+    _show_in_session(session, attempt, claim | score, marks)
     return True
 
 
